@@ -1,0 +1,194 @@
+/**
+ * `sweepscope generate` and `sweepscope aggregate`: every user error is one
+ * line on stderr and exit code 2, never a stack trace.
+ */
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { availableParallelism } from 'node:os';
+import { SweepError } from '../model/sweep.js';
+import { generateNwsSweep } from '../synth/nws.js';
+import { readSweepFile, writeSweepFile } from '../io/load.js';
+import { Session } from '../engine/session.js';
+import { InlineCpuEngine } from '../engine/cpu-engine.js';
+import { createNodeWorkerEngine } from '../engine/node-workers.js';
+import type { Engine, QuerySpec } from '../engine/types.js';
+import type { AggregateJson } from '../engine/output.js';
+import { ProgressBar } from './progress.js';
+
+const USAGE = `usage:
+  sweepscope generate --rows N [--seed S] --out FILE.arrow|FILE.csv
+  sweepscope aggregate FILE [--params a,b,...] [--metric m] [--group g] [--normalize]
+                       [--range lo,hi] [--where param=opt1,opt2 ...] [--primary p]
+                       [--secondary s] [--bins B] [--workers N] [--json]
+  sweepscope --help`;
+
+function fail(message: string): never {
+  throw new SweepError(message);
+}
+
+function parseInteger(name: string, text: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (text === undefined) fail(`--${name} is required`);
+  const cleaned = text.replace(/_/g, '');
+  const n = /^\d+(e\d+)?$/i.test(cleaned) ? Number(cleaned) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}, not '${text}'`);
+  return n;
+}
+
+function parseList(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function parseCli<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    fail(`${msg.replace(/^TypeError \[\w+\]: /, '').replace(/\. To specify a positional.*$/, '')}: see sweepscope --help`);
+  }
+}
+
+async function generate(args: string[]): Promise<void> {
+  const { values } = parseCli({
+    args,
+    options: { rows: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const rows = parseInteger('rows', values.rows, 0, 0xffffffff);
+  const seed = values.seed === undefined ? 1 : parseInteger('seed', values.seed, 0, 0xffffffff);
+  if (!values.out) fail('--out FILE is required (a .arrow or .csv file)');
+  const out = values.out;
+  if (!/\.(arrow|csv)$/i.test(out)) fail(`--out '${out}': the file name must end in .arrow or .csv`);
+  const bar = new ProgressBar(`generating ${rows} trainings`);
+  const sweep = generateNwsSweep(rows, seed, { onProgress: (d, t) => bar.update(t ? d / t : 1) });
+  bar.done();
+  const wbar = new ProgressBar(`writing ${out}`);
+  await writeSweepFile(sweep, out, (f) => wbar.update(f));
+  wbar.done();
+}
+
+function parseWhere(items: readonly string[]): Record<string, string[]> {
+  const where: Record<string, string[]> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) fail(`--where '${item}': write it as param=option1,option2`);
+    const name = item.slice(0, eq).trim();
+    where[name] = [...(where[name] ?? []), ...parseList(item.slice(eq + 1))];
+  }
+  return where;
+}
+
+function parseRange(text: string): [number, number] {
+  const parts = text.split(',').map((s) => s.trim());
+  const nums = parts.map((s) => (s === '' ? NaN : Number(s)));
+  if (parts.length !== 2 || nums.some((n) => Number.isNaN(n))) fail(`--range '${text}': write it as lo,hi (two numbers)`);
+  return [nums[0], nums[1]];
+}
+
+async function aggregate(args: string[]): Promise<void> {
+  const { values, positionals } = parseCli({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      params: { type: 'string' },
+      metric: { type: 'string' },
+      group: { type: 'string' },
+      normalize: { type: 'boolean' },
+      range: { type: 'string' },
+      where: { type: 'string', multiple: true },
+      primary: { type: 'string' },
+      secondary: { type: 'string' },
+      bins: { type: 'string' },
+      workers: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) fail('aggregate takes one FILE (a .csv or .arrow sweep): see sweepscope --help');
+  const spec: QuerySpec = {
+    metric: values.metric,
+    normalize: values.normalize ?? false,
+    range: values.range === undefined ? null : parseRange(values.range),
+    where: parseWhere(values.where ?? []),
+    primary: values.primary,
+    secondary: values.secondary,
+    bins: values.bins === undefined ? undefined : parseInteger('bins', values.bins, 1, 4096),
+  };
+  const workers = values.workers === undefined ? Math.min(availableParallelism(), 8) : parseInteger('workers', values.workers, 0, 256);
+  const quiet = values.json === true;
+  const bar = quiet || !process.stderr.isTTY ? null : new ProgressBar(`reading ${positionals[0]}`);
+  const sweep = await readSweepFile(
+    positionals[0],
+    { params: values.params === undefined ? undefined : parseList(values.params), metric: values.metric, group: values.group },
+    bar ? (f) => bar.update(f) : undefined,
+  );
+  bar?.done(`${sweep.rows} trainings`);
+  const engine: Engine = workers === 0 ? new InlineCpuEngine() : createNodeWorkerEngine(workers);
+  try {
+    const session = await Session.open(sweep, engine);
+    const result = await session.query(spec);
+    process.stdout.write(quiet ? `${JSON.stringify(result.json)}\n` : summary(result.json, result.engineMs, engine));
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** A short human-readable report (without --json). */
+function summary(j: AggregateJson, ms: number, engine: Engine): string {
+  const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : '-');
+  const lines = [
+    `${j.rows} trainings, ${j.missing} with missing ${j.metric}, ${j.baseline} pass the filters, ${j.selected} selected (${pct(j.selected, j.baseline)})`,
+    `engine: ${engine.info.kind} (${engine.info.adapter ?? ''}), ${ms.toFixed(1)} ms`,
+    '',
+    'selected share by option (baseline share in brackets):',
+  ];
+  for (const p of j.params) {
+    const base: Record<string, number> = {};
+    for (const o of p.options) base[o] = 0;
+    const other = j.params.find((q) => q.name !== p.name);
+    if (other) {
+      for (const o of p.options) base[o] = Object.values(j.baselinePairCounts[p.name][other.name][o]).reduce((s, x) => s + x, 0);
+    }
+    const cells = p.options.map(
+      (o) => `${o} ${pct(j.optionCounts[p.name][o], j.selected)}${other ? ` (${pct(base[o], j.baseline)})` : ''}`,
+    );
+    lines.push(`  ${p.name}: ${cells.join(', ')}`);
+  }
+  lines.push('', 'add --json for every aggregate as one JSON object');
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'generate':
+      return generate(rest);
+    case 'aggregate':
+      return aggregate(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      fail(`unknown command '${command}': the commands are generate and aggregate (see sweepscope --help)`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    process.exitCode = process.exitCode ?? 0;
+  },
+  (e: unknown) => {
+    const message = e instanceof Error ? e.message : String(e);
+    const known = e instanceof SweepError;
+    const line = message.split('\n')[0];
+    process.stderr.write(`sweepscope: ${known ? '' : 'internal error: '}${line}\n`);
+    if (!known && process.env.SWEEPSCOPE_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,37 @@
+/**
+ * The CPU engine on the calling thread: the Node CLI's and the tests' path,
+ * and the body every worker runs for its share of rows.
+ */
+
+import { allocCounts, countRows, mergeStats, statsRows } from './kernel.js';
+import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
+
+export class InlineCpuEngine implements Engine {
+  readonly info: EngineInfo = { kind: 'cpu', adapter: 'main thread' };
+  private data: PackedSweep | null = null;
+
+  async load(data: PackedSweep): Promise<void> {
+    this.data = data;
+  }
+
+  private loaded(): PackedSweep {
+    if (!this.data) throw new Error('InlineCpuEngine: no sweep loaded');
+    return this.data;
+  }
+
+  async stats(metric: number, group: Field | null, groups: number): Promise<MetricStats> {
+    const d = this.loaded();
+    return mergeStats([statsRows(d, metric, group, groups, 0, d.rows)], groups);
+  }
+
+  async run(plan: KernelPlan): Promise<TableCounts> {
+    const d = this.loaded();
+    const out = allocCounts(plan);
+    countRows(d, plan, 0, d.rows, out);
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    this.data = null;
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * From a user query to a kernel plan, and from table counts back to
+ * per-parameter aggregates.
+ *
+ * The plan holds only small arrays: the unit tables to count, the filter
+ * lookup tables, and per-group f32 thresholds for bins and brush, computed here
+ * exactly so that every engine only compares values and never rounds.
+ */
+
+import { SweepError, findMetric, findParam, type Sweep } from '../model/sweep.js';
+import { smallestF32Where, prevF32 } from './f32.js';
+import type { PackLayout } from './layout.js';
+import type { Field, KernelPlan, KeyTable, MetricStats, QuerySpec, RawAggregates, TableCounts } from './types.js';
+
+export const DEFAULT_BINS = 50;
+export const MAX_BINS = 4096;
+/** Table entries a plan may count (pair tables and trellis tables each): 2^26 u32 = 256 MiB. */
+const MAX_TABLE_ENTRIES = 1 << 26;
+/** A unit's trellis table is split per parameter above this many entries. */
+const TRELLIS_UNIT_ENTRIES = 1 << 16;
+
+/** A query checked against a sweep: indices and code sets instead of names and labels. */
+export interface ResolvedQuery {
+  readonly metric: number;
+  readonly normalize: boolean;
+  readonly range: readonly [number, number] | null;
+  /** Per parameter, allowed codes (1 = allowed), or null for no filter. */
+  readonly filters: readonly (Uint8Array | null)[];
+  /** Trellis primary parameter (default the group), -1 for none. */
+  readonly primary: number;
+  readonly secondary: number;
+  readonly bins: number;
+}
+
+export function resolveQuery(sweep: Sweep, spec: QuerySpec): ResolvedQuery {
+  if (sweep.metrics.length === 0) throw new SweepError('the sweep has no numeric metric column');
+  const metric = spec.metric === undefined ? 0 : findMetric(sweep, spec.metric);
+  const bins = spec.bins ?? DEFAULT_BINS;
+  if (!Number.isInteger(bins) || bins < 1 || bins > MAX_BINS)
+    throw new SweepError(`bins must be an integer from 1 to ${MAX_BINS}, not ${spec.bins}`);
+  let range: [number, number] | null = null;
+  if (spec.range) {
+    const [lo, hi] = spec.range;
+    if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi))
+      throw new SweepError(`range must be two numbers lo,hi, not ${JSON.stringify(spec.range)}`);
+    if (lo > hi) throw new SweepError(`range ${lo},${hi} is empty: give the lower bound first`);
+    range = [lo, hi];
+  }
+  const filters: (Uint8Array | null)[] = sweep.params.map(() => null);
+  for (const [name, options] of Object.entries(spec.where ?? {})) {
+    const p = findParam(sweep, name);
+    const labels = sweep.params[p].labels;
+    const allowed = new Uint8Array(labels.length);
+    for (const o of options) {
+      const code = labels.indexOf(o);
+      if (code < 0) throw new SweepError(`unknown option '${o}' for parameter '${name}' (options: ${labels.join(', ')})`);
+      allowed[code] = 1;
+    }
+    filters[p] = allowed;
+  }
+  const primary = spec.primary === undefined ? sweep.group : findParam(sweep, spec.primary);
+  const secondary = spec.secondary === undefined || spec.secondary === null ? -1 : findParam(sweep, spec.secondary);
+  if (secondary >= 0 && primary < 0) throw new SweepError('a secondary parameter needs a primary one: give --primary too');
+  return { metric, normalize: spec.normalize ?? false, range, filters, primary, secondary, bins };
+}
+
+/** How to read a table key back into parameter codes. */
+interface KeyPart {
+  readonly param: number;
+  readonly shift: number;
+  readonly mask: number;
+}
+
+interface PairTableShape {
+  readonly parts: readonly KeyPart[];
+  /** Parameter pairs (indices into parts, i < j by parameter) this table answers. */
+  readonly pairs: readonly (readonly [number, number])[];
+  /** Parameters (indices into parts) whose option counts this table answers. */
+  readonly options: readonly number[];
+}
+
+/** What marginalization needs besides the counts. */
+export interface PlanShape {
+  readonly cards: readonly number[];
+  readonly optionOffsets: readonly number[];
+  /** Offset of pair (a, b), a < b, at a * P + b. */
+  readonly pairOffsets: readonly number[];
+  readonly pairTotal: number;
+  readonly trellisOffsets: readonly number[];
+  readonly trellisCells: number;
+  readonly pairTables: readonly PairTableShape[];
+  readonly trellisTables: readonly (readonly KeyPart[])[];
+}
+
+function fieldOf(word: number, shift: number, bits: number): Field {
+  return { word, shift, mask: bits >= 32 ? 0xffffffff : (1 << bits) - 1 };
+}
+
+/** Per group, the interval the bins span: the group's [min, max] when normalized, the metric's otherwise. */
+function binDomains(stats: MetricStats, normalize: boolean, groups: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let g = 0; g < groups; g++) out.push(normalize ? [stats.min[g], stats.max[g]] : [stats.globalMin, stats.globalMax]);
+  return out;
+}
+
+/** The shown value of raw value v: normalized per group, or v itself. Reference formula, f64. */
+export function shownValue(v: number, lo: number, hi: number, normalize: boolean): number {
+  if (!normalize) return v;
+  return hi > lo ? (v - lo) / (hi - lo) : 0;
+}
+
+/** The bin of raw value v in a domain [lo, hi]. Reference formula, f64. */
+export function binOf(v: number, lo: number, hi: number, bins: number): number {
+  const b = hi > lo ? Math.floor(((v - lo) / (hi - lo)) * bins) : 0;
+  return b < 0 ? 0 : b >= bins ? bins - 1 : b;
+}
+
+export function compilePlan(
+  sweep: Sweep,
+  layout: PackLayout,
+  q: ResolvedQuery,
+  stats: MetricStats,
+): { plan: KernelPlan; shape: PlanShape } {
+  const P = sweep.params.length;
+  const cards = sweep.params.map((p) => p.labels.length);
+  const slotField = (p: number): Field => fieldOf(layout.slots[p].word, layout.slots[p].shift, layout.slots[p].bits);
+  const groups = sweep.group >= 0 ? Math.max(1, cards[sweep.group]) : 1;
+  const group = sweep.group >= 0 ? slotField(sweep.group) : null;
+  const { bins, normalize } = q;
+
+  // Bins and brush as exact f32 thresholds per group.
+  const T = bins + 1;
+  const thresholds = new Float64Array(groups * T);
+  const guessOrigin = new Float64Array(groups);
+  const guessScale = new Float64Array(groups);
+  const brushLo = new Float64Array(groups).fill(-Infinity);
+  const brushHi = new Float64Array(groups).fill(Infinity);
+  const shownOrigin = new Float64Array(groups);
+  const shownScale = new Float64Array(groups).fill(1);
+  binDomains(stats, normalize, groups).forEach(([lo, hi], g) => {
+    thresholds[g * T] = -Infinity;
+    thresholds[g * T + bins] = Infinity;
+    const empty = !(lo <= hi);
+    for (let k = 1; k < bins; k++)
+      thresholds[g * T + k] = empty ? Infinity : smallestF32Where(lo, hi, (v) => binOf(v, lo, hi, bins) >= k);
+    guessOrigin[g] = empty ? 0 : lo;
+    guessScale[g] = !empty && hi > lo ? bins / (hi - lo) : 0;
+    if (normalize) {
+      shownOrigin[g] = empty ? 0 : lo;
+      shownScale[g] = !empty && hi > lo ? 1 / (hi - lo) : 0;
+    }
+    if (q.range) {
+      const [rLo, rHi] = q.range;
+      if (empty) {
+        brushLo[g] = Infinity;
+        return;
+      }
+      const shown = (v: number): number => shownValue(v, lo, hi, normalize);
+      brushLo[g] = smallestF32Where(lo, hi, (v) => shown(v) >= rLo);
+      const above = smallestF32Where(lo, hi, (v) => shown(v) > rHi);
+      brushHi[g] = above === Infinity ? hi : above === lo ? -Infinity : prevF32(above);
+    }
+  });
+
+  // Filters: one allow table per unit that holds a filtered parameter.
+  const filters: { field: Field; offset: number }[] = [];
+  const allowParts: Uint8Array[] = [];
+  let allowSize = 0;
+  for (const unit of layout.units) {
+    if (!unit.params.some((p) => q.filters[p])) continue;
+    const size = 1 << unit.bits;
+    const allow = new Uint8Array(size);
+    for (let key = 0; key < size; key++) {
+      allow[key] = unit.params.every((p) => {
+        const f = q.filters[p];
+        const s = layout.slots[p];
+        const code = (key >>> s.unitShift) & ((1 << s.bits) - 1);
+        return f === null || (code < f.length && f[code] === 1);
+      })
+        ? 1
+        : 0;
+    }
+    filters.push({ field: fieldOf(unit.word, unit.shift, unit.bits), offset: allowSize });
+    allowParts.push(allow);
+    allowSize += size;
+  }
+  const allow = new Uint8Array(allowSize);
+  allowParts.forEach((a, i) => allow.set(a, filters[i].offset));
+
+  // Pair tables: one per pair of units (or the single unit), marginalized afterwards.
+  const partsOf = (u: number, keyShift: number): KeyPart[] =>
+    layout.units[u].params.map((p) => ({
+      param: p,
+      shift: keyShift + layout.slots[p].unitShift,
+      mask: (1 << layout.slots[p].bits) - 1,
+    }));
+  const pairTables: KeyTable[] = [];
+  const pairShapes: PairTableShape[] = [];
+  const unitDone = new Set<number>();
+  const addPairTable = (ua: number, ub: number | null): void => {
+    const A = layout.units[ua];
+    const B = ub === null ? null : layout.units[ub];
+    const parts = [...partsOf(ua, 0), ...(ub === null ? [] : partsOf(ub, A.bits))];
+    const pairs: [number, number][] = [];
+    const options: number[] = [];
+    const inA = A.params.length;
+    for (let i = 0; i < parts.length; i++) {
+      for (let j = 0; j < parts.length; j++) {
+        if (parts[i].param >= parts[j].param) continue;
+        const sameUnit = (i < inA) === (j < inA);
+        const unitOfPair = i < inA ? ua : (ub as number);
+        if (!sameUnit || !unitDone.has(unitOfPair)) pairs.push([i, j]);
+      }
+    }
+    for (const [u, lo, hi] of [
+      [ua, 0, inA],
+      [ub, inA, parts.length],
+    ] as const) {
+      if (u === null || unitDone.has(u)) continue;
+      for (let i = lo; i < hi; i++) options.push(i);
+    }
+    unitDone.add(ua);
+    if (ub !== null) unitDone.add(ub);
+    const bits = A.bits + (B ? B.bits : 0);
+    pairTables.push({
+      a: fieldOf(A.word, A.shift, A.bits),
+      b: B ? fieldOf(B.word, B.shift, B.bits) : null,
+      aBits: A.bits,
+      size: 2 ** bits,
+    });
+    pairShapes.push({ parts, pairs, options });
+  };
+  if (layout.units.length === 1) addPairTable(0, null);
+  for (let a = 0; a < layout.units.length; a++)
+    for (let b = a + 1; b < layout.units.length; b++) addPairTable(a, b);
+  const pairEntries = pairTables.reduce((s, t) => s + t.size * 2, 0);
+  if (pairEntries > MAX_TABLE_ENTRIES)
+    throw new SweepError(
+      `the pair-count matrix of ${P} parameters needs ${pairEntries} counters, more than ${MAX_TABLE_ENTRIES}: choose fewer parameters with --params`,
+    );
+
+  // Trellis tables: one per unit, or per parameter where a unit's table would be large.
+  const nPrimary = q.primary >= 0 ? Math.max(1, cards[q.primary]) : 1;
+  const nSecondary = q.secondary >= 0 ? Math.max(1, cards[q.secondary]) : 1;
+  const cells = nPrimary * nSecondary;
+  const trellisTables: KeyTable[] = [];
+  const trellisShapes: KeyPart[][] = [];
+  layout.units.forEach((unit, u) => {
+    if (unit.params.length === 1 || 2 ** unit.bits * cells <= TRELLIS_UNIT_ENTRIES) {
+      trellisTables.push({ a: fieldOf(unit.word, unit.shift, unit.bits), b: null, aBits: unit.bits, size: 2 ** unit.bits });
+      trellisShapes.push(partsOf(u, 0));
+      return;
+    }
+    for (const p of unit.params) {
+      const s = layout.slots[p];
+      trellisTables.push({ a: slotField(p), b: null, aBits: s.bits, size: 2 ** s.bits });
+      trellisShapes.push([{ param: p, shift: 0, mask: (1 << s.bits) - 1 }]);
+    }
+  });
+  const trellisEntries = trellisTables.reduce((s, t) => s + t.size * cells, 0);
+  if (trellisEntries > MAX_TABLE_ENTRIES)
+    throw new SweepError(
+      `the trellis of ${P} parameters by ${nPrimary} x ${nSecondary} options needs ${trellisEntries} cells: choose a secondary parameter with fewer options`,
+    );
+
+  const optionOffsets: number[] = [];
+  let off = 0;
+  for (const c of cards) {
+    optionOffsets.push(off);
+    off += c;
+  }
+  const pairOffsets: number[] = new Array(P * P).fill(-1);
+  let pairTotal = 0;
+  for (let a = 0; a < P; a++)
+    for (let b = a + 1; b < P; b++) {
+      pairOffsets[a * P + b] = pairTotal;
+      pairTotal += cards[a] * cards[b];
+    }
+  const trellisOffsets: number[] = [];
+  off = 0;
+  for (const c of cards) {
+    trellisOffsets.push(off);
+    off += c * cells;
+  }
+
+  const plan: KernelPlan = {
+    words: layout.words,
+    metric: q.metric,
+    bins,
+    groups,
+    group,
+    thresholds,
+    guessOrigin,
+    guessScale,
+    brushLo,
+    brushHi,
+    shownOrigin,
+    shownScale,
+    filters,
+    allow,
+    pairTables,
+    trellisTables,
+    primary: q.primary >= 0 ? slotField(q.primary) : null,
+    secondary: q.secondary >= 0 ? slotField(q.secondary) : null,
+    nPrimary,
+    nSecondary,
+  };
+  const shape: PlanShape = {
+    cards,
+    optionOffsets,
+    pairOffsets,
+    pairTotal,
+    trellisOffsets,
+    trellisCells: cells,
+    pairTables: pairShapes,
+    trellisTables: trellisShapes,
+  };
+  return { plan, shape };
+}
+
+/** Turns unit-table counts into per-parameter option, pair and trellis aggregates. */
+export function marginalize(rows: number, plan: KernelPlan, shape: PlanShape, c: TableCounts): RawAggregates {
+  const { cards, optionOffsets, pairOffsets, trellisOffsets, trellisCells: cells } = shape;
+  const P = cards.length;
+  const nOptions = cards.reduce((s, x) => s + x, 0);
+  const optionSelected = new Uint32Array(nOptions);
+  const optionBaseline = new Uint32Array(nOptions);
+  const pairSelected = new Uint32Array(shape.pairTotal);
+  const pairBaseline = new Uint32Array(shape.pairTotal);
+  let off = 0;
+  shape.pairTables.forEach((t, ti) => {
+    const size = plan.pairTables[ti].size;
+    const codes = new Int32Array(t.parts.length);
+    const pairIdx = t.pairs.map(([i, j]) => [pairOffsets[t.parts[i].param * P + t.parts[j].param], cards[t.parts[j].param]]);
+    for (let key = 0; key < size; key++) {
+      const sel = c.pairs[off + 2 * key + 1];
+      const all = c.pairs[off + 2 * key] + sel;
+      if (all === 0) continue;
+      for (let i = 0; i < codes.length; i++) codes[i] = (key >>> t.parts[i].shift) & t.parts[i].mask;
+      t.pairs.forEach(([i, j], k) => {
+        const idx = pairIdx[k][0] + codes[i] * pairIdx[k][1] + codes[j];
+        pairSelected[idx] += sel;
+        pairBaseline[idx] += all;
+      });
+      for (const i of t.options) {
+        const idx = optionOffsets[t.parts[i].param] + codes[i];
+        optionSelected[idx] += sel;
+        optionBaseline[idx] += all;
+      }
+    }
+    off += size * 2;
+  });
+  const nTrellis = cards.reduce((s, x) => s + x * cells, 0);
+  const trellisCount = new Uint32Array(nTrellis);
+  const trellisSum = new Float64Array(nTrellis);
+  off = 0;
+  shape.trellisTables.forEach((parts, ti) => {
+    const size = plan.trellisTables[ti].size;
+    for (let key = 0; key < size; key++) {
+      const base = off + key * cells;
+      for (const part of parts) {
+        const code = (key >>> part.shift) & part.mask;
+        if (code >= cards[part.param]) continue;
+        const dst = trellisOffsets[part.param] + code * cells;
+        for (let cell = 0; cell < cells; cell++) {
+          const n = c.trellisCount[base + cell];
+          if (n === 0) continue;
+          trellisCount[dst + cell] += n;
+          trellisSum[dst + cell] += c.trellisSum[base + cell];
+        }
+      }
+    }
+    off += size * cells;
+  });
+  const hb = plan.groups * plan.bins;
+  const histBaseline = new Uint32Array(hb);
+  const histSelected = new Uint32Array(hb);
+  for (let i = 0; i < hb; i++) {
+    histSelected[i] = c.hist[2 * i + 1];
+    histBaseline[i] = c.hist[2 * i] + c.hist[2 * i + 1];
+  }
+  return {
+    rows,
+    missing: c.missing,
+    baseline: c.baseline,
+    selected: c.selected,
+    histBaseline,
+    histSelected,
+    optionSelected,
+    optionBaseline,
+    pairSelected,
+    pairBaseline,
+    trellisCount,
+    trellisSum,
+  };
+}

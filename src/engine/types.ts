@@ -1,0 +1,148 @@
+/**
+ * The engine contract. Both engines (WebGPU and worker CPU) take a compiled
+ * `KernelPlan` and return `RawAggregates`; `query.ts` turns user-facing
+ * queries into plans and raw aggregates into labelled JSON.
+ */
+
+/** A query as the CLI's options in JSON form; every field optional. */
+export interface QuerySpec {
+  metric?: string;
+  normalize?: boolean;
+  /** Inclusive brush on the shown axis (normalized or raw). */
+  range?: readonly [number, number] | null;
+  /** Allowed options per parameter, by label. */
+  where?: Readonly<Record<string, readonly string[]>>;
+  primary?: string;
+  secondary?: string | null;
+  bins?: number;
+}
+
+/** A bit field of a packed row: (word >>> shift) & mask. */
+export interface Field {
+  readonly word: number;
+  readonly shift: number;
+  readonly mask: number;
+}
+
+/** A table that counts one key per included row: the key spans up to two fields. */
+export interface KeyTable {
+  readonly a: Field;
+  /** Second field, or null for a one-field table. */
+  readonly b: Field | null;
+  /** Bits of field a (the key is a | b << aBits). */
+  readonly aBits: number;
+  readonly size: number;
+}
+
+/** Everything a kernel needs for one query; small, structured-clone friendly. */
+export interface KernelPlan {
+  readonly words: number;
+  readonly metric: number;
+  readonly bins: number;
+  /** Number of groups (histogram stacks); 1 when the sweep has no group. */
+  readonly groups: number;
+  readonly group: Field | null;
+  /**
+   * Per group, bins + 1 f32-representable thresholds: a value v falls in bin k
+   * iff thresholds[k] <= v < thresholds[k + 1]; thresholds[0] = -Infinity and
+   * thresholds[bins] = +Infinity. Computed exactly on the host, so kernels only
+   * compare and never round.
+   */
+  readonly thresholds: Float64Array;
+  /** Per group, an affine guess of the bin (floor((v - guessOrigin) * guessScale)), corrected by the thresholds. */
+  readonly guessOrigin: Float64Array;
+  readonly guessScale: Float64Array;
+  /** Per group, the brush as raw value bounds: selected iff brushLo <= v <= brushHi. */
+  readonly brushLo: Float64Array;
+  readonly brushHi: Float64Array;
+  /** Per group, shown value = (v - shownOrigin) * shownScale (identity when not normalized). */
+  readonly shownOrigin: Float64Array;
+  readonly shownScale: Float64Array;
+  /** Filters: a row passes iff allow[offset + key] for every filter unit. */
+  readonly filters: readonly { readonly field: Field; readonly offset: number }[];
+  readonly allow: Uint8Array;
+  /** Pair tables, each counting (key << 1 | selected) over baseline rows. */
+  readonly pairTables: readonly KeyTable[];
+  /** Trellis tables, each counting key * cells + primary * nSecondary + secondary, with sums of the shown value. */
+  readonly trellisTables: readonly KeyTable[];
+  readonly primary: Field | null;
+  readonly secondary: Field | null;
+  readonly nPrimary: number;
+  readonly nSecondary: number;
+}
+
+/** Partial counts of one row range, in the plan's table shapes; engines sum these. */
+export interface TableCounts {
+  missing: number;
+  baseline: number;
+  selected: number;
+  /** (group * bins + bin) * 2 + selected. */
+  hist: Uint32Array;
+  /** Concatenated pair tables. */
+  pairs: Uint32Array;
+  /** Concatenated trellis tables: counts and sums of the shown value. */
+  trellisCount: Uint32Array;
+  trellisSum: Float64Array;
+}
+
+/** Aggregates of a query in parameter terms (codes, not labels). */
+export interface RawAggregates {
+  rows: number;
+  missing: number;
+  baseline: number;
+  selected: number;
+  /** [group][bin] counts, groups * bins. */
+  histBaseline: Uint32Array;
+  histSelected: Uint32Array;
+  /** Per parameter, counts by option (offsets in `optionOffsets`). */
+  optionSelected: Uint32Array;
+  optionBaseline: Uint32Array;
+  /** Per unordered parameter pair a < b, counts [optionA * cardB + optionB]. */
+  pairSelected: Uint32Array;
+  pairBaseline: Uint32Array;
+  /** Per parameter, [option][primary][secondary] count and sum of the shown value over baseline rows. */
+  trellisCount: Uint32Array;
+  trellisSum: Float64Array;
+}
+
+export type EngineKind = 'webgpu' | 'cpu';
+
+export interface EngineInfo {
+  kind: EngineKind;
+  /** Adapter or worker description. */
+  adapter?: string;
+  /** Why this engine runs (e.g. why the GPU engine is not in use). */
+  reason?: string;
+}
+
+/** Per group min and max of a metric over its finite values (NaN when a group has none). */
+export interface MetricStats {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  /** Over all groups. */
+  readonly globalMin: number;
+  readonly globalMax: number;
+}
+
+/**
+ * An aggregation engine over one loaded sweep. `load` moves the packed codes
+ * and metrics to where the engine computes (GPU buffers, shared worker memory);
+ * `run` answers a plan without copying the sweep.
+ */
+export interface Engine {
+  readonly info: EngineInfo;
+  load(data: PackedSweep): Promise<void>;
+  stats(metric: number, group: Field | null, groups: number): Promise<MetricStats>;
+  run(plan: KernelPlan): Promise<TableCounts>;
+  dispose(): Promise<void>;
+}
+
+/** What engines see of a sweep: packed codes and metric columns. */
+export interface PackedSweep {
+  readonly rows: number;
+  readonly words: number;
+  /** rows * words, interleaved per row. */
+  readonly codes: Uint32Array;
+  /** One Float32Array per metric, NaN = missing. */
+  readonly metrics: readonly Float32Array[];
+}
