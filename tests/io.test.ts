@@ -1,9 +1,9 @@
 /** Reading and writing sweeps: CSV and Arrow IPC round trips, inference, errors. */
 
+import { NATS_CSV } from './shared-data.js';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Dictionary, Int32, Int64, Float64, Table, Utf8, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MISSING_LABEL } from '../src/model/binning.js';
@@ -13,7 +13,7 @@ import { formatFloat32, parseCsv, writeCsv, writeCsvChunks } from '../src/io/csv
 import { readSweepFile, writeCsvFile, writeSweepFile } from '../src/io/load.js';
 import { binFloat32, type LoadOptions } from '../src/io/table.js';
 
-const NATS = fileURLToPath(new URL('../../shared/data/nats-bench-201.csv', import.meta.url));
+const NATS = NATS_CSV;
 const NATS_PARAMS = ['dataset', 'n1_from_n0', 'n2_from_n0', 'n2_from_n1', 'n3_from_n0', 'n3_from_n1', 'n3_from_n2'];
 
 const tmp = mkdtempSync(join(tmpdir(), 'sweepscope-io-'));

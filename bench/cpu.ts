@@ -1,0 +1,72 @@
+/**
+ * `npm run bench:cpu`: the synthetic generator's rate and the CPU engine's
+ * query latency (p50, p95) with 1 and 2 workers at 1M and 10M trainings.
+ * Figures only; nothing here is asserted.
+ */
+
+import { availableParallelism, cpus } from 'node:os';
+import { generateNwsSweep } from '../src/synth/nws.js';
+import { Session } from '../src/engine/session.js';
+import { createNodeWorkerEngine } from '../src/engine/node-workers.js';
+import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
+import type { Engine, QuerySpec } from '../src/engine/types.js';
+import { benchGenerate } from './generate.js';
+
+const sizes = (process.env.BENCH_ROWS ?? '1000000,10000000').split(',').map(Number);
+const repeats = Number(process.env.BENCH_REPEATS ?? 15);
+
+/** A full query: every aggregate, normalized, a brush, a filter, a trellis with a secondary parameter. */
+const queries: Record<string, QuerySpec> = {
+  'full (brush + filter + secondary)': {
+    normalize: true,
+    range: [0.8, 1],
+    where: { batch_size: ['32', '64', '128'] },
+    secondary: 'optimizer',
+  },
+  'brush only': { normalize: true, range: [0.5, 0.9] },
+};
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`);
+  for (const rows of sizes) {
+    const g = benchGenerate(rows, 2);
+    console.log(`generate ${rows.toLocaleString('en')} trainings: ${g.seconds.toFixed(3)} s, ${(g.rowsPerSecond / 1e6).toFixed(1)} M trainings/s (one thread)`);
+  }
+  for (const rows of sizes) {
+    const sweep = generateNwsSweep(rows, 1);
+    const engines: [string, () => Engine][] = [
+      ['main thread', () => new InlineCpuEngine()],
+      ['1 worker', () => createNodeWorkerEngine(1)],
+      ['2 workers', () => createNodeWorkerEngine(2)],
+    ];
+    for (const [label, make] of engines) {
+      const engine = make();
+      try {
+        const session = await Session.open(sweep, engine);
+        for (const [name, spec] of Object.entries(queries)) {
+          await session.query(spec); // warm-up: JIT and statistics
+          const times: number[] = [];
+          for (let i = 0; i < repeats; i++) {
+            // move the brush a little each time, as a user would
+            const q = spec.range ? { ...spec, range: [spec.range[0] - i * 0.001, spec.range[1]] as [number, number] } : spec;
+            const t0 = performance.now();
+            await session.query(q);
+            times.push(performance.now() - t0);
+          }
+          console.log(
+            `query ${rows.toLocaleString('en')} trainings, ${label.padEnd(11)} ${name.padEnd(34)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 0.95).toFixed(1).padStart(7)} ms`,
+          );
+        }
+      } finally {
+        await engine.dispose();
+      }
+    }
+  }
+}
+
+await main();
