@@ -39,4 +39,24 @@ describe('CPU engine against the row-by-row reference', () => {
     const single = (await session.query({ range: [Math.fround(0.3), Math.fround(0.3)] })).json;
     expect(single.selected).toBeGreaterThan(0);
   });
+
+  it('answers brush moves incrementally, counting the selected or the unselected side, exactly', async () => {
+    let incremental = 0;
+    for (let s = 300; s < 340; s++) {
+      const sweep = randomSweep(s, { maxParams: 5 });
+      const session = await Session.open(sweep, new InlineCpuEngine());
+      const base = randomQuery(sweep, s);
+      // a sweep of brushes: wide ones (complement side) and narrow ones (selected side), on one baseline
+      const ranges: ([number, number] | null)[] = [[0, 1], [0.1, 0.9], [0.5, 0.55], null, [-5, 5], [0.2, 0.2], [0.3, 0.9]];
+      for (const range of ranges) {
+        const spec = { ...base, range };
+        const r = await session.query(spec);
+        const d = diffAggregates(r.json, referenceAggregate(sweep, spec));
+        expect(d, `sweep ${s} ${JSON.stringify(spec)}`).toBeNull();
+      }
+      incremental += session.brushQueries;
+    }
+    // most of those queries took the incremental path
+    expect(incremental).toBeGreaterThan(40 * 5);
+  });
 });

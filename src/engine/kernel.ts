@@ -82,6 +82,8 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
   const cshown = scratch.shown;
   const ccell = scratch.cell;
   const T = bins + 1;
+  const only = plan.countOnly;
+  const trellis = only < 0;
   let missing = 0;
   let baseline = 0;
   let selected = 0;
@@ -114,22 +116,26 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
       const s = v >= brushLo[grp] && v <= brushHi[grp] ? 1 : 0;
       hist[((grp * bins + b) << 1) | s]++;
       selected += s;
+      baseline++;
+      if (s !== only && only >= 0) continue;
       for (let k = 0; k < W; k++) cw[n * W + k] = codes[base + k];
       csel[n] = s;
-      cshown[n] = (v - shownOrigin[grp]) * shownScale[grp];
-      let cell = 0;
-      if (pr) cell = ((codes[base + pr.word] >>> pr.shift) & pr.mask) * nS;
-      if (se) cell += (codes[base + se.word] >>> se.shift) & se.mask;
-      ccell[n] = cell;
+      if (trellis) {
+        cshown[n] = (v - shownOrigin[grp]) * shownScale[grp];
+        let cell = 0;
+        if (pr) cell = ((codes[base + pr.word] >>> pr.shift) & pr.mask) * nS;
+        if (se) cell += (codes[base + se.word] >>> se.shift) & se.mask;
+        ccell[n] = cell;
+      }
       n++;
     }
-    baseline += n;
     if (n === 0) continue;
     let off = 0;
     for (const t of plan.pairTables) {
       countPairs(cw, csel, n, W, t.a.word, t.a.shift, t.a.mask, t.b, t.aBits, out.pairs, off);
       off += t.size * 2;
     }
+    if (!trellis) continue;
     off = 0;
     const cells = plan.nPrimary * nS;
     for (const t of plan.trellisTables) {

@@ -304,6 +304,7 @@ export function compilePlan(
     secondary: q.secondary >= 0 ? slotField(q.secondary) : null,
     nPrimary,
     nSecondary,
+    countOnly: -1,
   };
   const shape: PlanShape = {
     cards,

@@ -7,6 +7,7 @@ import { allocU32, validateSweep, type Sweep } from '../model/sweep.js';
 import { makeLayout, packCodes, DEFAULT_UNIT_BITS, type PackLayout } from './layout.js';
 import { compilePlan, marginalize, resolveQuery, type ResolvedQuery } from './plan.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
+import { BrushCache } from './brush-cache.js';
 import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates } from './types.js';
 
 export interface QueryResult {
@@ -37,6 +38,11 @@ export function packSweep(sweep: Sweep, unitBits = DEFAULT_UNIT_BITS): { layout:
 
 export class Session {
   private readonly statsCache = new Map<number, Promise<MetricStats>>();
+  private readonly brushCache = new BrushCache();
+  /** Answer brush moves incrementally from the last full query (on by default). */
+  incremental = true;
+  /** How many queries were answered as brush moves (for tests and benchmarks). */
+  brushQueries = 0;
 
   private constructor(
     readonly sweep: Sweep,
@@ -77,10 +83,14 @@ export class Session {
   async query(spec: QuerySpec): Promise<QueryResult> {
     const query = resolveQuery(this.sweep, spec);
     const stats = await this.stats(query.metric);
-    const { plan, shape } = compilePlan(this.sweep, this.layout, query, stats);
+    const compiled = compilePlan(this.sweep, this.layout, query, stats);
+    const { shape } = compiled;
+    const { plan, full } = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
     const t0 = performance.now();
-    const counts = await this.engine.run(plan);
+    let counts = await this.engine.run(plan);
     const engineMs = performance.now() - t0;
+    if (this.incremental) counts = this.brushCache.complete(query, plan, counts, full);
+    if (plan.countOnly >= 0) this.brushQueries++;
     const raw = marginalize(this.sweep.rows, plan, shape, counts);
     return { query, stats, raw, json: toAggregateJson(this.sweep, query, stats, raw), engineMs };
   }

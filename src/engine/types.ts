@@ -69,6 +69,14 @@ export interface KernelPlan {
   readonly secondary: Field | null;
   readonly nPrimary: number;
   readonly nSecondary: number;
+  /**
+   * -1: count every baseline row into the pair and trellis tables (a full
+   * query). 1 or 0: count only the selected (1) or only the unselected (0)
+   * baseline rows into the pair tables and skip the trellis: a brush move,
+   * answered against a cached full query (see `BrushCache`). The histogram
+   * and the totals always cover every row.
+   */
+  readonly countOnly: -1 | 0 | 1;
 }
 
 /** Partial counts of one row range, in the plan's table shapes; engines sum these. */

@@ -1,0 +1,59 @@
+/**
+ * Brush moves answered incrementally. The baseline side of a query (baseline
+ * pair counts, trellis) depends on the filters, not on the brush; so after one
+ * full query, a query that differs only in its brush counts just the selected
+ * rows, or just the unselected ones when they are fewer, and derives the rest:
+ * selected = baseline - unselected. Exact, and at most half the pair
+ * increments of a full query.
+ */
+
+import type { KernelPlan, TableCounts } from './types.js';
+import type { ResolvedQuery } from './plan.js';
+
+/** Everything in a query but the brush, as a string. */
+export function baselineKey(q: ResolvedQuery): string {
+  return JSON.stringify([q.metric, q.normalize, q.bins, q.primary, q.secondary, q.filters.map((f) => (f ? Array.from(f) : null))]);
+}
+
+export class BrushCache {
+  private key = '';
+  private full: TableCounts | null = null;
+  /** Share of baseline rows the last answer selected: picks which side to count next. */
+  private lastShare = 0;
+
+  /**
+   * The plan to run: a brush-only plan when the cache holds this query's
+   * baseline, with the cached full counts to complete it from (held by the
+   * caller, so a concurrent query replacing the cache cannot mix answers).
+   */
+  planFor(q: ResolvedQuery, plan: KernelPlan): { plan: KernelPlan; full: TableCounts | null } {
+    if (!this.full || baselineKey(q) !== this.key) return { plan, full: null };
+    return { plan: { ...plan, countOnly: this.lastShare > 0.5 ? 0 : 1 }, full: this.full };
+  }
+
+  /** Completes a brush-only answer from `full`, or caches a full one. Returns full-shaped counts. */
+  complete(q: ResolvedQuery, plan: KernelPlan, counts: TableCounts, full: TableCounts | null): TableCounts {
+    this.lastShare = counts.baseline ? counts.selected / counts.baseline : 0;
+    if (plan.countOnly < 0 || !full) {
+      this.key = baselineKey(q);
+      this.full = counts;
+      return counts;
+    }
+    const pairs = new Uint32Array(full.pairs.length);
+    const f = full.pairs;
+    const c = counts.pairs;
+    const selectedOnly = plan.countOnly === 1;
+    for (let k = 0; k < f.length; k += 2) {
+      const base = f[k] + f[k + 1];
+      const sel = selectedOnly ? c[k + 1] : base - c[k];
+      pairs[k] = base - sel;
+      pairs[k + 1] = sel;
+    }
+    return { ...counts, pairs, trellisCount: full.trellisCount, trellisSum: full.trellisSum };
+  }
+
+  clear(): void {
+    this.full = null;
+    this.key = '';
+  }
+}
