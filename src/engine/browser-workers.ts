@@ -11,6 +11,9 @@ function startWorker(index: number): WorkerHandle {
     type: 'module',
     name: `sweepscope-engine-${index}`,
   });
+  worker.addEventListener('error', (e) => {
+    console.error(`sweepscope: engine worker ${index} failed: ${e.message || 'could not start'}`);
+  });
   return { endpoint: worker, terminate: () => worker.terminate() };
 }
 

@@ -108,7 +108,8 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
       if (!pass) continue;
       const grp = (codes[base + gWord] >>> gShift) & gMask;
       const t0 = grp * T;
-      let b = Math.floor((v - guessOrigin[grp]) * guessScale[grp]);
+      // v >= the domain's origin, so truncation is floor; the thresholds correct the guess
+      let b = ((v - guessOrigin[grp]) * guessScale[grp]) | 0;
       if (b < 0) b = 0;
       else if (b >= bins) b = bins - 1;
       while (v < thresholds[t0 + b]) b--;
