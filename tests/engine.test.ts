@@ -10,7 +10,9 @@ describe('CPU engine against the row-by-row reference', () => {
     for (let s = first; s < first + 30; s++) {
       const sweep = randomSweep(s);
       const unitBits = [3, 6, 8, 12][s % 4];
-      const session = await Session.open(sweep, new InlineCpuEngine(), unitBits);
+      // tables cut finer than the layout's units, as the WebGPU engine does, on every other sweep
+      const tableBits = s % 3 === 0 ? undefined : [1, 2, 5][s % 3];
+      const session = await Session.open(sweep, new InlineCpuEngine(tableBits), unitBits);
       for (let k = 0; k < 4; k++) {
         const spec = randomQuery(sweep, s * 100 + k);
         const got = (await session.query(spec)).json;

@@ -10,6 +10,9 @@ export class InlineCpuEngine implements Engine {
   readonly info: EngineInfo = { kind: 'cpu', adapter: 'main thread' };
   private data: PackedSweep | null = null;
 
+  /** `tableUnitBits` cuts plan tables finer than the layout (tests use it to cover the GPU's cut). */
+  constructor(readonly tableUnitBits?: number) {}
+
   async load(data: PackedSweep): Promise<void> {
     this.data = data;
   }

@@ -9,7 +9,7 @@
 
 import { SweepError, findMetric, findParam, type Sweep } from '../model/sweep.js';
 import { smallestF32Where, prevF32 } from './f32.js';
-import type { PackLayout } from './layout.js';
+import type { PackLayout, Unit } from './layout.js';
 import type { Field, KernelPlan, KeyTable, MetricStats, QuerySpec, RawAggregates, TableCounts } from './types.js';
 
 export const DEFAULT_BINS = 50;
@@ -115,12 +115,49 @@ export function binOf(v: number, lo: number, hi: number, bins: number): number {
   return b < 0 ? 0 : b >= bins ? bins - 1 : b;
 }
 
+/**
+ * The units tables are keyed by: the layout's units, or, when `maxBits` is
+ * smaller, each unit split into runs of adjacent parameters of at most
+ * `maxBits` bits (a GPU keeps each table in 16 KiB of workgroup memory).
+ */
+export function keyUnits(layout: PackLayout, maxBits?: number): Unit[] {
+  if (maxBits === undefined) return [...layout.units];
+  const out: Unit[] = [];
+  for (const unit of layout.units) {
+    let cur: number[] = [];
+    let bits = 0;
+    const flush = (): void => {
+      if (!cur.length) return;
+      const first = layout.slots[cur[0]];
+      out.push({ word: first.word, shift: first.shift, bits, params: cur });
+      cur = [];
+      bits = 0;
+    };
+    for (const p of unit.params) {
+      if (cur.length && bits + layout.slots[p].bits > maxBits) flush();
+      cur.push(p);
+      bits += layout.slots[p].bits;
+    }
+    flush();
+  }
+  return out;
+}
+
+export interface PlanOptions {
+  /** Split the layout's units so no table key is wider than this (see keyUnits). */
+  tableUnitBits?: number;
+}
+
 export function compilePlan(
   sweep: Sweep,
   layout: PackLayout,
   q: ResolvedQuery,
   stats: MetricStats,
+  options: PlanOptions = {},
 ): { plan: KernelPlan; shape: PlanShape } {
+  const units = keyUnits(layout, options.tableUnitBits);
+  /** Bit offset of parameter p inside its key unit. */
+  const innerShift = (p: number, u: Unit): number => layout.slots[p].shift - u.shift;
   const P = sweep.params.length;
   const cards = sweep.params.map((p) => p.labels.length);
   const slotField = (p: number): Field => fieldOf(layout.slots[p].word, layout.slots[p].shift, layout.slots[p].bits);
@@ -166,7 +203,7 @@ export function compilePlan(
   const filters: { field: Field; offset: number }[] = [];
   const allowParts: Uint8Array[] = [];
   let allowSize = 0;
-  for (const unit of layout.units) {
+  for (const unit of units) {
     if (!unit.params.some((p) => q.filters[p])) continue;
     const size = 1 << unit.bits;
     const allow = new Uint8Array(size);
@@ -174,7 +211,7 @@ export function compilePlan(
       allow[key] = unit.params.every((p) => {
         const f = q.filters[p];
         const s = layout.slots[p];
-        const code = (key >>> s.unitShift) & ((1 << s.bits) - 1);
+        const code = (key >>> innerShift(p, unit)) & ((1 << s.bits) - 1);
         return f === null || (code < f.length && f[code] === 1);
       })
         ? 1
@@ -189,17 +226,17 @@ export function compilePlan(
 
   // Pair tables: one per pair of units (or the single unit), marginalized afterwards.
   const partsOf = (u: number, keyShift: number): KeyPart[] =>
-    layout.units[u].params.map((p) => ({
+    units[u].params.map((p) => ({
       param: p,
-      shift: keyShift + layout.slots[p].unitShift,
+      shift: keyShift + innerShift(p, units[u]),
       mask: (1 << layout.slots[p].bits) - 1,
     }));
   const pairTables: KeyTable[] = [];
   const pairShapes: PairTableShape[] = [];
   const unitDone = new Set<number>();
   const addPairTable = (ua: number, ub: number | null): void => {
-    const A = layout.units[ua];
-    const B = ub === null ? null : layout.units[ub];
+    const A = units[ua];
+    const B = ub === null ? null : units[ub];
     const parts = [...partsOf(ua, 0), ...(ub === null ? [] : partsOf(ub, A.bits))];
     const pairs: [number, number][] = [];
     const options: number[] = [];
@@ -230,9 +267,8 @@ export function compilePlan(
     });
     pairShapes.push({ parts, pairs, options });
   };
-  if (layout.units.length === 1) addPairTable(0, null);
-  for (let a = 0; a < layout.units.length; a++)
-    for (let b = a + 1; b < layout.units.length; b++) addPairTable(a, b);
+  if (units.length === 1) addPairTable(0, null);
+  for (let a = 0; a < units.length; a++) for (let b = a + 1; b < units.length; b++) addPairTable(a, b);
   const pairEntries = pairTables.reduce((s, t) => s + t.size * 2, 0);
   if (pairEntries > MAX_TABLE_ENTRIES)
     throw new SweepError(
@@ -245,7 +281,7 @@ export function compilePlan(
   const cells = nPrimary * nSecondary;
   const trellisTables: KeyTable[] = [];
   const trellisShapes: KeyPart[][] = [];
-  layout.units.forEach((unit, u) => {
+  units.forEach((unit, u) => {
     if (unit.params.length === 1 || 2 ** unit.bits * cells <= TRELLIS_UNIT_ENTRIES) {
       trellisTables.push({ a: fieldOf(unit.word, unit.shift, unit.bits), b: null, aBits: unit.bits, size: 2 ** unit.bits });
       trellisShapes.push(partsOf(u, 0));

@@ -83,7 +83,7 @@ export class Session {
   async query(spec: QuerySpec): Promise<QueryResult> {
     const query = resolveQuery(this.sweep, spec);
     const stats = await this.stats(query.metric);
-    const compiled = compilePlan(this.sweep, this.layout, query, stats);
+    const compiled = compilePlan(this.sweep, this.layout, query, stats, { tableUnitBits: this.engine.tableUnitBits });
     const { shape } = compiled;
     const { plan, full } = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
     const t0 = performance.now();

@@ -139,6 +139,8 @@ export interface MetricStats {
  */
 export interface Engine {
   readonly info: EngineInfo;
+  /** How this engine wants its plans' tables cut (see compilePlan); default the layout's units. */
+  readonly tableUnitBits?: number;
   load(data: PackedSweep): Promise<void>;
   stats(metric: number, group: Field | null, groups: number): Promise<MetricStats>;
   run(plan: KernelPlan): Promise<TableCounts>;
