@@ -322,6 +322,7 @@ export function compilePlan(
   const plan: KernelPlan = {
     words: layout.words,
     metric: q.metric,
+    normalize,
     bins,
     groups,
     group,

@@ -38,6 +38,8 @@ export interface KeyTable {
 export interface KernelPlan {
   readonly words: number;
   readonly metric: number;
+  /** Whether the shown value is normalized per group (else the raw value). */
+  readonly normalize: boolean;
   readonly bins: number;
   /** Number of groups (histogram stacks); 1 when the sweep has no group. */
   readonly groups: number;
