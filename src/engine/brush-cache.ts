@@ -10,9 +10,18 @@
 import type { KernelPlan, TableCounts } from './types.js';
 import type { ResolvedQuery } from './plan.js';
 
-/** Everything in a query but the brush, as a string. */
-export function baselineKey(q: ResolvedQuery): string {
-  return JSON.stringify([q.metric, q.normalize, q.bins, q.primary, q.secondary, q.filters.map((f) => (f ? Array.from(f) : null))]);
+/** Everything in a query but the brush, and the plan's table shapes (which differ between engines), as a string. */
+export function baselineKey(q: ResolvedQuery, plan: KernelPlan): string {
+  return JSON.stringify([
+    q.metric,
+    q.normalize,
+    q.bins,
+    q.primary,
+    q.secondary,
+    q.filters.map((f) => (f ? Array.from(f) : null)),
+    plan.pairTables.map((t) => t.size),
+    plan.trellisTables.map((t) => t.size),
+  ]);
 }
 
 export class BrushCache {
@@ -27,7 +36,7 @@ export class BrushCache {
    * caller, so a concurrent query replacing the cache cannot mix answers).
    */
   planFor(q: ResolvedQuery, plan: KernelPlan): { plan: KernelPlan; full: TableCounts | null } {
-    if (!this.full || baselineKey(q) !== this.key) return { plan, full: null };
+    if (!this.full || baselineKey(q, plan) !== this.key) return { plan, full: null };
     return { plan: { ...plan, countOnly: this.lastShare > 0.5 ? 0 : 1 }, full: this.full };
   }
 
@@ -35,7 +44,7 @@ export class BrushCache {
   complete(q: ResolvedQuery, plan: KernelPlan, counts: TableCounts, full: TableCounts | null): TableCounts {
     this.lastShare = counts.baseline ? counts.selected / counts.baseline : 0;
     if (plan.countOnly < 0 || !full) {
-      this.key = baselineKey(q);
+      this.key = baselineKey(q, plan);
       this.full = counts;
       return counts;
     }

@@ -7,6 +7,7 @@ import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import { Session } from '../../src/engine/session.js';
 import { WebGpuEngine } from '../../src/engine/gpu/gpu-engine.js';
 import { acquireGpu } from '../../src/engine/gpu/device.js';
+import { createEngine } from '../../src/engine/create-engine.js';
 import type { QuerySpec } from '../../src/engine/types.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
@@ -108,6 +109,31 @@ const api = {
     ];
     out.push(await compare(sweep, specs, undefined, 'edge'));
     return merge(out);
+  },
+
+  /** Loses the device between two queries: the engine falls back to the CPU and the next answer is still right. */
+  async deviceLoss(): Promise<{ before: string; after: string; reason: string; differences: string[] }> {
+    const sweep = generateNwsSweep(20_000, 5);
+    const engine = await createEngine('auto', { makeCpu: () => new InlineCpuEngine() });
+    const cpu = await Session.open(sweep, new InlineCpuEngine());
+    const session = await Session.open(sweep, engine);
+    const differences: string[] = [];
+    const check = async (spec: QuerySpec): Promise<void> => {
+      const d = diffAggregates((await session.query(spec)).json, (await cpu.query(spec)).json, REL);
+      if (d) differences.push(`${JSON.stringify(spec)}: ${d}`);
+    };
+    await check({ normalize: true, range: [0.8, 1] });
+    const before = engine.info.kind;
+    // what a driver reset does; the engine must notice, fall back, and keep the sweep
+    const gpu = engine.primaryEngine;
+    if (!(gpu instanceof WebGpuEngine)) throw new Error(`no WebGPU engine to lose: ${engine.info.reason}`);
+    gpu.loseDevice();
+    await check({ normalize: true, range: [0.7, 1] });
+    await check({ normalize: true, range: [0.7, 1], where: { optimizer: ['adam'] }, secondary: 'activation' });
+    const after = engine.info.kind;
+    const reason = engine.info.reason ?? '';
+    await engine.dispose();
+    return { before, after, reason, differences };
   },
 
   /** A sweep spread over many small buffers: the chunked path. */

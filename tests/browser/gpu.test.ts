@@ -68,6 +68,15 @@ describe('the WebGPU engine in Chromium', () => {
     expect(r.incremental).toBeGreaterThan(0);
   });
 
+  it('falls back to the CPU engine when the device is lost, and the next query is still right', async () => {
+    setUp();
+    const r = await page.evaluate(() => window.gpuChecks.deviceLoss());
+    expect(r.before).toBe('webgpu');
+    expect(r.after).toBe('cpu');
+    expect(r.reason).toMatch(/fell back to the CPU/);
+    expect(r.differences).toEqual([]);
+  });
+
   it('equals the CPU engine with the sweep split into many small buffers', async () => {
     setUp();
     const r = await page.evaluate(() => window.gpuChecks.chunked(30_000, 4_096));

@@ -1,0 +1,100 @@
+/**
+ * An engine that runs on the GPU while it can and falls back to the CPU on its
+ * own: no adapter, a failed shader compile, an uncaptured error or a lost
+ * device. The query that hit the failure is answered on the CPU (plans are
+ * engine-independent), the sweep is kept, and `info` says which engine runs
+ * and why.
+ */
+
+import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
+
+export class FallbackEngine implements Engine {
+  private current: Engine;
+  private fallback: Engine | null = null;
+  private data: PackedSweep | null = null;
+  private reason: string | undefined;
+  private readonly listeners = new Set<(info: EngineInfo) => void>();
+
+  /**
+   * `primary` is the GPU engine, or null when it could not be created (then
+   * `reason` says why); `makeFallback` starts the CPU engine when needed.
+   */
+  constructor(
+    private readonly primary: Engine | null,
+    private readonly makeFallback: () => Engine,
+    reason?: string,
+  ) {
+    this.reason = reason;
+    this.current = primary ?? this.cpu();
+  }
+
+  private cpu(): Engine {
+    this.fallback ??= this.makeFallback();
+    return this.fallback;
+  }
+
+  get info(): EngineInfo {
+    const info = this.current.info;
+    return this.current === this.primary ? info : { ...info, reason: this.reason ?? info.reason };
+  }
+
+  get tableUnitBits(): number | undefined {
+    return this.current.tableUnitBits;
+  }
+
+  /** The GPU engine this one started with (null when there was none). */
+  get primaryEngine(): Engine | null {
+    return this.primary;
+  }
+
+  /** True once the GPU engine has been given up. */
+  get fellBack(): boolean {
+    return this.current !== this.primary;
+  }
+
+  /** Called with the new engine info whenever the engine in use changes. */
+  onChange(listener: (info: EngineInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Gives up the GPU engine (from its failure callback, or after an error). */
+  async switchToCpu(reason: string): Promise<void> {
+    if (this.current !== this.primary) return;
+    this.reason = `fell back to the CPU: ${reason}`;
+    const cpu = this.cpu();
+    this.current = cpu;
+    if (this.data) await cpu.load(this.data);
+    void this.primary?.dispose().catch(() => undefined);
+    const info = this.info;
+    for (const l of this.listeners) l(info);
+  }
+
+  private async guard<T>(work: (e: Engine) => Promise<T>): Promise<T> {
+    const engine = this.current;
+    try {
+      return await work(engine);
+    } catch (e) {
+      if (engine !== this.primary) throw e;
+      await this.switchToCpu(e instanceof Error ? e.message : String(e));
+      return work(this.current);
+    }
+  }
+
+  async load(data: PackedSweep): Promise<void> {
+    this.data = data;
+    await this.guard((e) => e.load(data));
+  }
+
+  stats(metric: number, group: Field | null, groups: number): Promise<MetricStats> {
+    return this.guard((e) => e.stats(metric, group, groups));
+  }
+
+  run(plan: KernelPlan): Promise<TableCounts> {
+    return this.guard((e) => e.run(plan));
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.primary?.dispose(), this.fallback?.dispose()]);
+  }
+}
