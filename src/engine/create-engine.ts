@@ -6,6 +6,7 @@
 import { FallbackEngine } from './fallback-engine.js';
 import { createBrowserWorkerEngine } from './browser-workers.js';
 import { WebGpuEngine, type WebGpuEngineOptions } from './gpu/gpu-engine.js';
+import { acquireGpu } from './gpu/device.js';
 import type { Engine } from './types.js';
 
 export type EngineChoice = 'webgpu' | 'cpu' | 'auto';
@@ -21,19 +22,35 @@ export interface EngineOptions extends WebGpuEngineOptions {
   makeCpu?: () => Engine;
 }
 
-/** A FallbackEngine: it reports in `info` which engine runs and why. */
+/**
+ * A FallbackEngine: it reports in `info` which engine runs and why. `auto`
+ * takes the GPU unless the only adapter is a software one (SwiftShader), which
+ * is far slower than the CPU workers; `webgpu` takes any adapter.
+ */
 export async function createEngine(choice: EngineChoice, options: EngineOptions = {}): Promise<FallbackEngine> {
   const makeCpu = options.makeCpu ?? (() => createBrowserWorkerEngine());
   if (choice === 'cpu') return new FallbackEngine(null, makeCpu, 'the CPU engine was chosen (?engine=cpu)');
   let engine: FallbackEngine | null = null;
   try {
-    const gpu = await WebGpuEngine.create({
-      ...options,
-      onFailure: (reason) => {
-        options.onFailure?.(reason);
-        void engine?.switchToCpu(reason);
+    const ctx = await acquireGpu();
+    if (choice === 'auto' && ctx.isSoftware) {
+      ctx.device.destroy();
+      return new FallbackEngine(
+        null,
+        makeCpu,
+        `the only WebGPU adapter is a software one (${ctx.adapterName}), slower than the CPU workers; ?engine=webgpu uses it anyway`,
+      );
+    }
+    const gpu = await WebGpuEngine.create(
+      {
+        ...options,
+        onFailure: (reason) => {
+          options.onFailure?.(reason);
+          void engine?.switchToCpu(reason);
+        },
       },
-    });
+      ctx,
+    );
     engine = new FallbackEngine(gpu, makeCpu);
     return engine;
   } catch (e) {

@@ -114,7 +114,7 @@ const api = {
   /** Loses the device between two queries: the engine falls back to the CPU and the next answer is still right. */
   async deviceLoss(): Promise<{ before: string; after: string; reason: string; differences: string[] }> {
     const sweep = generateNwsSweep(20_000, 5);
-    const engine = await createEngine('auto', { makeCpu: () => new InlineCpuEngine() });
+    const engine = await createEngine('webgpu', { makeCpu: () => new InlineCpuEngine() });
     const cpu = await Session.open(sweep, new InlineCpuEngine());
     const session = await Session.open(sweep, engine);
     const differences: string[] = [];

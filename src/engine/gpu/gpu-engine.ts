@@ -245,7 +245,31 @@ export class WebGpuEngine implements Engine {
     return { data: w.bytes(), thrOffset, groupOffset, filterOffset, allowOffset, rawShift };
   }
 
-  async run(plan: KernelPlan): Promise<TableCounts> {
+  run(plan: KernelPlan): Promise<TableCounts> {
+    return this.execute(plan);
+  }
+
+  /**
+   * Times each kind of kernel on its own (histogram, pair tables, trellis
+   * tables), each from submit to readback, for the benchmark's rows per second
+   * per kernel.
+   */
+  async profile(plan: KernelPlan): Promise<{ kernel: string; tables: number; ms: number }[]> {
+    const out: { kernel: string; tables: number; ms: number }[] = [];
+    const kinds = [
+      ['histogram + totals', KIND.hist, 1],
+      ['pair tables', KIND.pair, plan.pairTables.length],
+      ['trellis tables', KIND.trellis, plan.countOnly < 0 ? plan.trellisTables.length : 0],
+    ] as const;
+    for (const [kernel, kind, tables] of kinds) {
+      const t0 = performance.now();
+      await this.execute(plan, kind);
+      out.push({ kernel, tables, ms: performance.now() - t0 });
+    }
+    return out;
+  }
+
+  private async execute(plan: KernelPlan, only?: number): Promise<TableCounts> {
     this.check();
     if (!this.data) throw new Error('WebGpuEngine: no sweep loaded');
     const img = this.planImage(plan);
@@ -304,6 +328,7 @@ export class WebGpuEngine implements Engine {
       for (const t of plan.trellisTables)
         add({ kind: KIND.trellis, aWord: t.a.word, aShift: t.a.shift, aMask: t.a.mask, aBits: t.aBits }, t.size * cells * 3);
     const outBytes = out * 4;
+    if (only !== undefined) tasks.splice(0, tasks.length, ...tasks.filter((t) => t.kind === only));
 
     let rebind = this.planBuf.ensure(img.data.byteLength);
     rebind = this.outBuf.ensure(outBytes) || rebind;
