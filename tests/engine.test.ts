@@ -44,6 +44,7 @@ describe('CPU engine against the row-by-row reference', () => {
 
   it('answers brush moves incrementally, counting the selected or the unselected side, exactly', async () => {
     let incremental = 0;
+    let ranged = 0;
     for (let s = 300; s < 340; s++) {
       const sweep = randomSweep(s, { maxParams: 5 });
       const session = await Session.open(sweep, new InlineCpuEngine());
@@ -57,7 +58,10 @@ describe('CPU engine against the row-by-row reference', () => {
         expect(d, `sweep ${s} ${JSON.stringify(spec)}`).toBeNull();
       }
       incremental += session.brushQueries;
+      ranged += session.rangeQueries;
     }
+    // and many of them visited only the rows of one side of the brush
+    expect(ranged).toBeGreaterThan(40);
     // most of those queries took the incremental path
     expect(incremental).toBeGreaterThan(40 * 5);
   });

@@ -3,7 +3,7 @@ import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { createNodeWorkerEngine } from '../src/engine/node-workers.js';
 import { Session } from '../src/engine/session.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
-import { diffAggregates } from './reference.js';
+import { diffAggregates, referenceAggregate } from './reference.js';
 import { randomQuery, randomSweep } from './random-sweep.js';
 
 describe('worker CPU engine', () => {
@@ -35,5 +35,21 @@ describe('worker CPU engine', () => {
     const b = await pooled.query(spec);
     expect(b.json.selected).toBeGreaterThan(10_000);
     expect(diffAggregates(b.json, a.json, 1e-12)).toBeNull();
+  });
+
+  it('answers brush moves from sorted row ranges, split evenly over the workers, like the reference', async () => {
+    const sweep = generateNwsSweep(60_000, 8);
+    const pooled = await Session.open(sweep, engine);
+    let checked = 0;
+    for (const normalize of [true, false]) {
+      for (const range of [[0.95, 1], [0.2, 0.9], [0, 1], [0.5, 0.5], [0.12, 0.3]] as [number, number][]) {
+        const spec = { normalize, range, where: { optimizer: ['adam', 'sgd_momentum'] }, secondary: 'activation' };
+        const got = (await pooled.query(spec)).json;
+        expect(diffAggregates(got, referenceAggregate(sweep, spec)), JSON.stringify(spec)).toBeNull();
+        checked++;
+      }
+    }
+    expect(checked).toBe(10);
+    expect(pooled.rangeQueries).toBeGreaterThanOrEqual(8);
   });
 });

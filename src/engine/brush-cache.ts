@@ -42,12 +42,18 @@ export class BrushCache {
 
   /** Completes a brush-only answer from `full`, or caches a full one. Returns full-shaped counts. */
   complete(q: ResolvedQuery, plan: KernelPlan, counts: TableCounts, full: TableCounts | null): TableCounts {
-    this.lastShare = counts.baseline ? counts.selected / counts.baseline : 0;
     if (plan.countOnly < 0 || !full) {
+      this.lastShare = counts.baseline ? counts.selected / counts.baseline : 0;
       this.key = baselineKey(q, plan);
       this.full = counts;
       return counts;
     }
+    const done = this.derive(plan, counts, full);
+    this.lastShare = done.baseline ? done.selected / done.baseline : 0;
+    return done;
+  }
+
+  private derive(plan: KernelPlan, counts: TableCounts, full: TableCounts): TableCounts {
     const pairs = new Uint32Array(full.pairs.length);
     const f = full.pairs;
     const c = counts.pairs;
@@ -58,7 +64,25 @@ export class BrushCache {
       pairs[k] = base - sel;
       pairs[k + 1] = sel;
     }
-    return { ...counts, pairs, trellisCount: full.trellisCount, trellisSum: full.trellisSum };
+    if (plan.ranges === null) return { ...counts, pairs, trellisCount: full.trellisCount, trellisSum: full.trellisSum };
+    // Only the rows of one side were visited: the histogram and totals are derived like the pairs.
+    const hist = new Uint32Array(full.hist.length);
+    const h = counts.hist;
+    for (let k = 0; k < hist.length; k += 2) {
+      const base = full.hist[k] + full.hist[k + 1];
+      const sel = selectedOnly ? h[k + 1] : base - h[k];
+      hist[k] = base - sel;
+      hist[k + 1] = sel;
+    }
+    return {
+      missing: full.missing,
+      baseline: full.baseline,
+      selected: selectedOnly ? counts.selected : full.baseline - counts.baseline,
+      hist,
+      pairs,
+      trellisCount: full.trellisCount,
+      trellisSum: full.trellisSum,
+    };
   }
 
   clear(): void {

@@ -8,6 +8,7 @@ import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, T
 
 export class InlineCpuEngine implements Engine {
   readonly info: EngineInfo = { kind: 'cpu', adapter: 'main thread' };
+  readonly visitsRanges = true;
   private data: PackedSweep | null = null;
 
   /** `tableUnitBits` cuts plan tables finer than the layout (tests use it to cover the GPU's cut). */

@@ -88,8 +88,18 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
   let baseline = 0;
   let selected = 0;
 
-  for (let c0 = start; c0 < end; c0 += CHUNK) {
-    const c1 = Math.min(end, c0 + CHUNK);
+  // the row segments to visit: all of [start, end), or the plan's ranges within it
+  const segments: number[] = [];
+  if (plan.ranges === null) segments.push(start, end);
+  else
+    for (let r = 0; r < plan.ranges.length; r += 2) {
+      const lo = Math.max(start, plan.ranges[r]);
+      const hi = Math.min(end, plan.ranges[r + 1]);
+      if (lo < hi) segments.push(lo, hi);
+    }
+  for (let seg = 0; seg < segments.length; seg += 2)
+  for (let c0 = segments[seg]; c0 < segments[seg + 1]; c0 += CHUNK) {
+    const c1 = Math.min(segments[seg + 1], c0 + CHUNK);
     let n = 0;
     for (let i = c0; i < c1; i++) {
       const v = metric[i];

@@ -342,6 +342,7 @@ export function compilePlan(
     nPrimary,
     nSecondary,
     countOnly: -1,
+    ranges: null,
   };
   const shape: PlanShape = {
     cards,

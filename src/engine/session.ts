@@ -3,7 +3,8 @@
  * and answers user queries as raw aggregates and labelled JSON.
  */
 
-import { allocU32, validateSweep, type Sweep } from '../model/sweep.js';
+import { allocF32, allocU32, validateSweep, type Sweep } from '../model/sweep.js';
+import { brushRanges, sortRows } from './row-order.js';
 import { makeLayout, packCodes, DEFAULT_UNIT_BITS, type PackLayout } from './layout.js';
 import { compilePlan, marginalize, resolveQuery, type ResolvedQuery } from './plan.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
@@ -20,20 +21,41 @@ export interface QueryResult {
 }
 
 /** Packs a sweep's parameter codes (shared memory where possible). */
+/**
+ * Packs a sweep's parameter codes (shared memory where possible), with the
+ * rows sorted by (group, first metric) so brush moves on that metric visit
+ * only one side of the brush (row-order.ts).
+ */
 export function packSweep(sweep: Sweep, unitBits = DEFAULT_UNIT_BITS): { layout: PackLayout; packed: PackedSweep } {
   const layout = makeLayout(
     sweep.params.map((p) => p.labels.length),
     unitBits,
   );
-  const codes = allocU32(sweep.rows * layout.words);
+  const W = layout.words;
+  const n = sweep.rows;
+  const inOrder = new Uint32Array(n * W);
   packCodes(
     layout,
     sweep.params.map((p) => p.codes),
-    codes,
+    inOrder,
     0,
-    sweep.rows,
+    n,
   );
-  return { layout, packed: { rows: sweep.rows, words: layout.words, codes, metrics: sweep.metrics.map((m) => m.values) } };
+  if (sweep.metrics.length === 0) return { layout, packed: { rows: n, words: W, codes: inOrder, metrics: [] } };
+  const g = sweep.group;
+  const groups = g >= 0 ? Math.max(1, sweep.params[g].labels.length) : 1;
+  const { perm, order } = sortRows(g >= 0 ? sweep.params[g].codes : null, groups, sweep.metrics[0].values, 0);
+  const codes = allocU32(n * W);
+  for (let j = 0; j < n; j++) {
+    const src = perm[j] * W;
+    for (let k = 0; k < W; k++) codes[j * W + k] = inOrder[src + k];
+  }
+  const metrics = sweep.metrics.map((m) => {
+    const out = allocF32(n);
+    for (let j = 0; j < n; j++) out[j] = m.values[perm[j]];
+    return out;
+  });
+  return { layout, packed: { rows: n, words: W, codes, metrics, order } };
 }
 
 export class Session {
@@ -41,8 +63,9 @@ export class Session {
   private readonly brushCache = new BrushCache();
   /** Answer brush moves incrementally from the last full query (on by default). */
   incremental = true;
-  /** How many queries were answered as brush moves (for tests and benchmarks). */
+  /** How many queries were answered as brush moves, and how many of those visited only row ranges (for tests and benchmarks). */
   brushQueries = 0;
+  rangeQueries = 0;
 
   private constructor(
     readonly sweep: Sweep,
@@ -85,12 +108,18 @@ export class Session {
     const stats = await this.stats(query.metric);
     const compiled = compilePlan(this.sweep, this.layout, query, stats, { tableUnitBits: this.engine.tableUnitBits });
     const { shape } = compiled;
-    const { plan, full } = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
+    const cached = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
+    const { full } = cached;
+    let { plan } = cached;
+    const order = this.packed.order;
+    if (plan.countOnly >= 0 && this.engine.visitsRanges && order && order.metric === query.metric)
+      plan = { ...plan, ranges: brushRanges(this.packed, order, plan, plan.countOnly === 1 ? 1 : 0) };
     const t0 = performance.now();
     let counts = await this.engine.run(plan);
     const engineMs = performance.now() - t0;
     if (this.incremental) counts = this.brushCache.complete(query, plan, counts, full);
     if (plan.countOnly >= 0) this.brushQueries++;
+    if (plan.ranges) this.rangeQueries++;
     const raw = marginalize(this.sweep.rows, plan, shape, counts);
     return { query, stats, raw, json: toAggregateJson(this.sweep, query, stats, raw), engineMs };
   }

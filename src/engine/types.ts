@@ -1,3 +1,5 @@
+import type { RowOrder } from './row-order.js';
+
 /**
  * The engine contract. Both engines (WebGPU and worker CPU) take a compiled
  * `KernelPlan` and return `RawAggregates`; `query.ts` turns user-facing
@@ -79,6 +81,13 @@ export interface KernelPlan {
    * and the totals always cover every row.
    */
   readonly countOnly: -1 | 0 | 1;
+  /**
+   * With countOnly >= 0 on rows sorted by the brushed metric: [start, end)
+   * row ranges holding exactly the rows to count (the selected or the
+   * unselected ones); the kernel visits only these, and its histogram and
+   * totals then cover only them. Null: visit every row.
+   */
+  readonly ranges: Uint32Array | null;
 }
 
 /** Partial counts of one row range, in the plan's table shapes; engines sum these. */
@@ -143,6 +152,8 @@ export interface Engine {
   readonly info: EngineInfo;
   /** How this engine wants its plans' tables cut (see compilePlan); default the layout's units. */
   readonly tableUnitBits?: number;
+  /** Whether `run` honours `KernelPlan.ranges` (else plans never carry ranges). */
+  readonly visitsRanges?: boolean;
   load(data: PackedSweep): Promise<void>;
   stats(metric: number, group: Field | null, groups: number): Promise<MetricStats>;
   run(plan: KernelPlan): Promise<TableCounts>;
@@ -157,4 +168,6 @@ export interface PackedSweep {
   readonly codes: Uint32Array;
   /** One Float32Array per metric, NaN = missing. */
   readonly metrics: readonly Float32Array[];
+  /** How the rows are ordered, when sorted by (group, metric) for brush moves (row-order.ts). */
+  readonly order?: RowOrder;
 }

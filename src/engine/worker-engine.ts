@@ -17,6 +17,7 @@ export interface WorkerHandle {
 
 export class WorkerCpuEngine implements Engine {
   readonly info: EngineInfo;
+  readonly visitsRanges = true;
   private readonly remotes: Remote<WorkerApi>[];
   private rows = 0;
 
@@ -30,10 +31,27 @@ export class WorkerCpuEngine implements Engine {
     return this.handles.length;
   }
 
-  /** Row ranges, one per worker. */
-  private ranges(): [number, number][] {
+  /** Row slices, one per worker: equal shares of the rows, or of the rows in the plan's ranges. */
+  private ranges(plan?: KernelPlan): [number, number][] {
     const n = this.remotes.length;
-    return this.remotes.map((_, i) => [Math.floor((this.rows * i) / n), Math.floor((this.rows * (i + 1)) / n)]);
+    const r = plan?.ranges;
+    if (!r) return this.remotes.map((_, i) => [Math.floor((this.rows * i) / n), Math.floor((this.rows * (i + 1)) / n)]);
+    let total = 0;
+    for (let k = 0; k < r.length; k += 2) total += r[k + 1] - r[k];
+    // cut points: the row where the i-th equal share of the ranges' rows begins
+    const cuts = [0];
+    let seen = 0;
+    let k = 0;
+    for (let i = 1; i < n; i++) {
+      const want = Math.floor((total * i) / n);
+      while (k < r.length && seen + (r[k + 1] - r[k]) <= want) {
+        seen += r[k + 1] - r[k];
+        k += 2;
+      }
+      cuts.push(k < r.length ? r[k] + (want - seen) : this.rows);
+    }
+    cuts.push(this.rows);
+    return this.remotes.map((_, i) => [cuts[i], cuts[i + 1]]);
   }
 
   async load(data: PackedSweep): Promise<void> {
@@ -47,7 +65,7 @@ export class WorkerCpuEngine implements Engine {
   }
 
   async run(plan: KernelPlan): Promise<TableCounts> {
-    const parts = await Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].run(plan, s, e)));
+    const parts = await Promise.all(this.ranges(plan).map(([s, e], i) => this.remotes[i].run(plan, s, e)));
     const total = parts[0];
     for (let i = 1; i < parts.length; i++) addCounts(total, parts[i]);
     return total;
