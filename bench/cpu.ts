@@ -28,9 +28,10 @@ const full: QuerySpec = {
 };
 const queries: Record<string, { spec: QuerySpec; incremental: boolean }> = {
   'full query': { spec: full, incremental: false },
-  'brush move, narrow (20%)': { spec: { ...full, range: [0.8, 1] }, incremental: true },
-  'brush move, half (50%)': { spec: { ...full, range: [0.5, 1] }, incremental: true },
-  'brush move, wide (90%)': { spec: { ...full, range: [0.1, 1] }, incremental: true },
+  'brush move [0.95, 1]': { spec: { ...full, range: [0.95, 1] }, incremental: true },
+  'brush move [0.8, 1]': { spec: { ...full, range: [0.8, 1] }, incremental: true },
+  'brush move [0.5, 1]': { spec: { ...full, range: [0.5, 1] }, incremental: true },
+  'brush move [0.1, 1]': { spec: { ...full, range: [0.1, 1] }, incremental: true },
 };
 
 function percentile(xs: number[], p: number): number {
@@ -59,15 +60,17 @@ async function main(): Promise<void> {
           session.incremental = incremental;
           await session.query(spec); // warm-up: JIT, statistics, and the full query a brush move starts from
           const times: number[] = [];
+          let share = 0;
           for (let i = 0; i < repeats; i++) {
             // move the brush a little each time, as a user would
             const q = spec.range ? { ...spec, range: [spec.range[0] + (i % 2) * 0.001, spec.range[1]] as [number, number] } : spec;
             const t0 = performance.now();
-            await session.query(q);
+            const r = await session.query(q);
             times.push(performance.now() - t0);
+            share = r.json.baseline ? r.json.selected / r.json.baseline : 0;
           }
           console.log(
-            `query ${rows.toLocaleString('en')} trainings, ${label.padEnd(11)} ${name.padEnd(26)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 0.95).toFixed(1).padStart(7)} ms`,
+            `query ${rows.toLocaleString('en')} trainings, ${label.padEnd(11)} ${name.padEnd(26)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 0.95).toFixed(1).padStart(7)} ms  (${(100 * share).toFixed(0)}% selected)`,
           );
         }
       } finally {
