@@ -42,6 +42,10 @@ export class FallbackEngine implements Engine {
     return this.current.tableUnitBits;
   }
 
+  get visitsRanges(): boolean | undefined {
+    return this.current.visitsRanges;
+  }
+
   /** The GPU engine this one started with (null when there was none). */
   get primaryEngine(): Engine | null {
     return this.primary;
