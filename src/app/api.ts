@@ -1,17 +1,72 @@
-/** What the page exposes for automation (tests, the console) as `window.sweepscope`. */
+/**
+ * What the page exposes for automation (tests, the console) as `window.sweepscope`.
+ *
+ * ```js
+ * await sweepscope.ready;                                   // the start-up sweep is on the engine
+ * sweepscope.engine;                                        // {kind: 'webgpu', adapter: '…', reason?: '…'}
+ * await sweepscope.query({normalize: true, range: [0.9, 1], where: {optimizer: ['adam']}});
+ * await sweepscope.load({generate: {rows: 100000, seed: 2}});
+ * await sweepscope.load({url: '/data/sweep.arrow'}, {metric: 'test_accuracy'});
+ * await sweepscope.load(fileFromAnInput);
+ * ```
+ */
 
 import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
+import type { LoadOptions } from '../io/table.js';
+
+export type { LoadOptions } from '../io/table.js';
+
+/** A synthetic sweep: the CLI's `generate --rows N --seed S` (seed defaults to 1). */
+export interface GenerateSource {
+  generate: { rows: number; seed?: number };
+}
+
+/** A file on the page's own origin, read as CSV or Arrow IPC (by extension, or by content when it has none). */
+export interface UrlSource {
+  url: string;
+}
+
+/** What `load` accepts: a generated sweep, a URL, or a `File` / `Blob` (its `name` picks the format, else its content). */
+export type LoadSource = GenerateSource | UrlSource | Blob;
+
+/** The sweep the page has loaded. */
+export interface SweepSummary {
+  /** `generated (seed S)` or the file's name. */
+  name: string;
+  rows: number;
+  /** Parameter names, in column order. */
+  params: string[];
+  metrics: string[];
+  /** The group parameter (stacking, normalization), or null. */
+  group: string | null;
+}
 
 export interface SweepscopeApi {
-  /** Resolves once the sweep is generated, loaded on the engine and the first query shown; rejects if that failed. */
-  ready: Promise<void>;
-  /** The engine answering queries. */
-  engine: EngineInfo;
-  /** Runs a query on the loaded sweep (after `ready`) and resolves to its aggregates; does not change the page. */
+  /**
+   * Resolves once the start-up sweep (`?rows=N&seed=S`) is generated, on the
+   * engine and its first query shown; rejects with the message if that failed.
+   */
+  readonly ready: Promise<void>;
+  /** The engine answering queries now (it changes when the GPU engine falls back to the CPU). */
+  readonly engine: EngineInfo;
+  /** Rows (trainings) of the current sweep; 0 before the first one is loaded. */
+  readonly rows: number;
+  /** The current sweep, or null before the first one is loaded. */
+  readonly sweep: SweepSummary | null;
+  /**
+   * Replaces the sweep. Resolves once the new sweep is on the engine and the
+   * page shows its first query. Rejects with the one-line message of a bad
+   * source (also shown on the page) and keeps the previous sweep.
+   * `options` are the CLI's `--params`, `--metric` and `--group`, for files.
+   */
+  load(source: LoadSource, options?: LoadOptions): Promise<void>;
+  /**
+   * Runs a query (the CLI's `aggregate` options in JSON form; every field
+   * optional) on the current sweep and resolves to exactly what
+   * `sweepscope aggregate --json` prints for it. Does not change the page.
+   */
   query(spec: QuerySpec): Promise<AggregateJson>;
-  /** Rows (trainings) of the sweep. */
-  rows: number;
 }
 
 declare global {

@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AggregateJson, TrellisCell } from '../engine/output.js';
 import type { EngineInfo } from '../engine/types.js';
-import { fmtInt, fmtMs, fmtPercent, fmtValue } from './format.js';
+import { fmtInt, fmtMs, fmtValue } from './format.js';
 
 /** Group colours of the stacked histogram bars (cycled). */
 export const GROUP_COLOURS = ['#2563eb', '#ea580c', '#16a34a', '#9333ea', '#dc2626', '#0891b2', '#ca8a04', '#db2777'];
@@ -21,61 +21,118 @@ export interface FormState {
   secondary: string;
 }
 
-export interface ViewState {
+/** The sweep on the engine. */
+export interface SweepView {
+  /** `Synthetic sweep (seed S)` or the file's name. */
+  name: string;
   rows: number;
-  seed: number;
-  engine: EngineInfo;
+  /** How it was made: generation or reading, for the status bar. */
+  detail: string;
+}
+
+/** A load in progress: a bar of done / total, or an indeterminate one when total is 0. */
+export interface TaskView {
+  label: string;
+  done: number;
+  total: number;
+}
+
+export interface ViewState {
+  /** Null while the engine starts. */
+  engine: EngineInfo | null;
+  /** A problem with the engine choice (?engine=…), shown beside the engine. */
+  engineNotice: string | null;
   isolated: boolean;
-  phase: 'generating' | 'loading' | 'ready' | 'failed';
-  progressDone: number;
-  generation: { workers: number; shared: boolean; ms: number } | null;
-  /** Parameter names, once the sweep exists. */
+  /** Null until the first sweep is on the engine. */
+  sweep: SweepView | null;
+  task: TaskView | null;
+  /** Parameter names of the current sweep. */
   params: string[];
   form: FormState;
+  generate: { rows: string; seed: string };
   busy: boolean;
+  /** The last query's failure. */
   error: string | null;
+  /** The last load's failure (the sweep before it stays). */
+  loadError: string | null;
   result: { json: AggregateJson; engineMs: number; totalMs: number } | null;
   pairA: string;
   pairB: string;
+  /** A file is dragged over the page. */
+  dragging: boolean;
 }
 
 export interface ViewActions {
   submit(form: HTMLFormElement): void;
   pair(which: 'a' | 'b', name: string): void;
+  openFile(file: File): void;
+  generate(form: HTMLFormElement): void;
 }
 
-function describeEngine(e: EngineInfo): string {
-  return `${e.kind === 'cpu' ? 'CPU' : 'WebGPU'}${e.adapter ? ` (${e.adapter})` : ''}${e.reason ? ` — ${e.reason}` : ''}`;
+/** The engine line: which engine runs, on what, and why. */
+export function describeEngine(e: EngineInfo | null): string {
+  if (e === null) return 'starting…';
+  const what = e.kind === 'cpu' ? `CPU${e.adapter ? ` (${e.adapter})` : ''}` : `WebGPU${e.adapter ? ` on ${e.adapter}` : ''}`;
+  return `${what}${e.reason ? ` — ${e.reason}` : ''}`;
 }
 
 function statusBar(s: ViewState): TemplateResult {
   const memory = s.isolated
     ? html`<span class="ok">shared</span> (crossOriginIsolated)`
     : html`<span class="warn">not shared</span> (not crossOriginIsolated: generation runs in one worker and each engine worker holds a copy of the sweep)`;
-  const gen = s.generation
-    ? html`<div>
-        <b>Generation:</b> ${fmtInt(s.rows)} trainings (seed ${s.seed}) in ${fmtMs(s.generation.ms)} ms on
-        ${s.generation.workers} worker${s.generation.workers > 1 ? 's' : ''}${s.generation.shared ? ' writing shared memory' : ', transferred back'}
-      </div>`
-    : nothing;
+  // Green for a hardware GPU; amber for a software adapter, a fallback or a missing GPU; plain for a chosen CPU engine.
+  const reason = s.engine?.reason ?? '';
+  const engineClass =
+    s.engine === null ? '' : /software|fell back|not available/i.test(reason) ? 'warn' : s.engine.kind === 'webgpu' ? 'ok' : '';
   return html`<section id="status" class="status">
-    <div><b>Engine:</b> <span id="engine-info">${describeEngine(s.engine)}</span></div>
+    <div>
+      <b>Engine:</b> <span id="engine-info" class=${engineClass} data-kind=${s.engine?.kind ?? ''}>${describeEngine(s.engine)}</span>
+      ${s.engineNotice ? html`<div id="engine-notice" class="warn">${s.engineNotice}</div>` : nothing}
+    </div>
     <div><b>Memory:</b> <span id="memory-info">${memory}</span></div>
-    ${gen}
+    ${s.sweep ? html`<div><b>Sweep:</b> <span id="sweep-info">${s.sweep.detail}</span></div>` : nothing}
   </section>`;
 }
 
 function progressBar(s: ViewState): TemplateResult | typeof nothing {
-  if (s.phase === 'ready' || (s.phase === 'failed' && s.generation)) return nothing;
-  const label =
-    s.phase === 'generating'
-      ? `Generating ${fmtInt(s.rows)} trainings… ${fmtPercent(s.progressDone, s.rows)}`
-      : s.phase === 'loading'
-        ? 'Loading the sweep onto the engine and running the first query…'
-        : 'Stopped.';
+  const t = s.task;
+  if (!t) return nothing;
   return html`<section id="progress" class="progress">
-    <progress max=${Math.max(1, s.rows)} .value=${s.phase === 'generating' ? s.progressDone : s.rows}></progress>
-    <span id="progress-label">${label}</span>
+    ${t.total > 0 ? html`<progress max=${t.total} .value=${Math.min(t.done, t.total)}></progress>` : html`<progress></progress>`}
+    <span id="progress-label">${t.label}</span>
+  </section>`;
+}
+
+/** Opening a file (picker or drop) and generating a synthetic sweep. */
+function loadSection(s: ViewState, act: ViewActions): TemplateResult {
+  return html`<section id="load" class="load">
+    <label
+      >Open a sweep file (.csv, .arrow):
+      <input
+        id="file-input"
+        type="file"
+        accept=".csv,.arrow,.feather,.ipc,text/csv"
+        @change=${(e: Event) => {
+          const input = e.currentTarget as HTMLInputElement;
+          const file = input.files?.[0];
+          if (file) act.openFile(file);
+          input.value = '';
+        }}
+    /></label>
+    <span class="note">or drop one onto the page</span>
+    <form
+      id="generate-form"
+      novalidate
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        act.generate(e.currentTarget as HTMLFormElement);
+      }}
+    >
+      or generate
+      <label>rows <input type="number" name="rows" min="1" step="1" .value=${s.generate.rows} size="9" /></label>
+      <label>seed <input type="number" name="seed" min="0" step="1" .value=${s.generate.seed} size="5" /></label>
+      <button type="submit">Generate</button>
+    </form>
   </section>`;
 }
 
@@ -85,7 +142,7 @@ function option(value: string, selected: string, label = value): TemplateResult 
 
 function queryForm(s: ViewState, act: ViewActions): TemplateResult {
   const f = s.form;
-  const disabled = s.phase !== 'ready';
+  const disabled = s.sweep === null;
   return html`<form
     id="query-form"
     novalidate
@@ -312,9 +369,14 @@ export function pageView(s: ViewState, act: ViewActions): TemplateResult {
   const j = s.result?.json;
   return html`<header>
       <h1>sweepscope</h1>
-      <p class="sub">Synthetic hyper-parameter sweep: <b id="row-count">${fmtInt(s.rows)}</b> trainings, seed ${s.seed}</p>
+      <p class="sub">
+        ${s.sweep
+          ? html`<span id="sweep-name">${s.sweep.name}</span>: <b id="row-count">${fmtInt(s.sweep.rows)}</b> trainings`
+          : html`<span id="sweep-name">No sweep loaded yet</span>`}
+      </p>
     </header>
-    ${statusBar(s)} ${progressBar(s)}
+    ${statusBar(s)} ${loadSection(s, act)} ${progressBar(s)}
+    <div id="load-error" class="error" role="alert" ?hidden=${s.loadError === null}>${s.loadError ?? ''}</div>
     <div id="error" class="error" role="alert" ?hidden=${s.error === null}>${s.error ?? ''}</div>
     ${s.params.length ? queryForm(s, act) : nothing}
     ${j
@@ -333,5 +395,6 @@ export function pageView(s: ViewState, act: ViewActions): TemplateResult {
             ${trellisTables(j)}
           </section>
         </main>`
-      : nothing}`;
+      : nothing}
+    <div id="drop-overlay" class="drop-overlay" ?hidden=${!s.dragging}>Drop a .csv or .arrow sweep to load it</div>`;
 }

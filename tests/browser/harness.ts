@@ -201,3 +201,29 @@ export function imageStats(img: Image): { inkFraction: number; colours: number }
   }
   return { inkFraction: n ? ink / n : 0, colours: colours.size };
 }
+
+/**
+ * Dev server settings for tests that drive the page: no file watching and no
+ * HMR, so an edit elsewhere in the checkout never reloads a page mid-test.
+ * (Dependency pre-bundling is left as vite.config.ts has it: the optimizer's
+ * cache is shared by every server, and a different config would rebuild it.)
+ */
+export const PAGE_SERVER_CONFIG: InlineConfig = {
+  server: { hmr: false, watch: null },
+};
+
+/** Opens the page (`query` is the address's `?…`) and waits until `window.sweepscope.ready` resolves. */
+export async function openAppPage(
+  browser: Browser,
+  origin: string,
+  query: string,
+  viewport = { width: 1400, height: 1000 },
+): Promise<{ page: Page; log: PageLog }> {
+  const page = await browser.newPage();
+  await page.setViewport(viewport);
+  const log = watchPage(page);
+  await page.goto(`${origin}/${query}`, { waitUntil: 'load' });
+  await page.waitForFunction(() => 'sweepscope' in window, { timeout: 30_000 });
+  await page.evaluate(() => (window as unknown as { sweepscope: { ready: Promise<void> } }).sweepscope.ready);
+  return { page, log };
+}

@@ -1,7 +1,8 @@
 /**
- * Smoke test of the page in headless Chromium: it generates a sweep in web
- * workers, queries it on the browser worker engine, and its answer equals the
- * same query run in Node on a sweep generated in Node.
+ * Smoke test of the page in headless Chromium (`?engine=cpu`): it generates a
+ * sweep in web workers, queries it on the browser worker engine, and its
+ * answer equals the same query run in Node on a sweep generated in Node.
+ * api.test.ts covers the engine choice, WebGPU and loading files.
  */
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -18,10 +19,11 @@ import {
   foreignRequests,
   imageStats,
   launchChromium,
+  openAppPage,
+  PAGE_SERVER_CONFIG,
   REPO_ROOT,
   requireChromium,
   startDevServer,
-  watchPage,
   type Chromium,
   type DevServer,
   type PageLog,
@@ -35,15 +37,9 @@ async function nodeAnswer(rows: number, seed: number, spec: QuerySpec): Promise<
   return (await session.query(spec)).json;
 }
 
-/** Opens the page and waits until it has generated, loaded and shown the first query. */
-async function openPage(chromium: Chromium, server: DevServer, query: string): Promise<{ page: Page; log: PageLog }> {
-  const page = await chromium.browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
-  const log = watchPage(page);
-  await page.goto(`${server.origin}/${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => 'sweepscope' in window, { timeout: 30_000 });
-  await page.evaluate(() => window.sweepscope.ready);
-  return { page, log };
+/** Opens the page on the CPU engine and waits until it has generated, loaded and shown the first query. */
+function openPage(chromium: Chromium, server: DevServer, query: string): Promise<{ page: Page; log: PageLog }> {
+  return openAppPage(chromium.browser, server.origin, `${query}&engine=cpu`);
 }
 
 describe('the page in Chromium', () => {
@@ -58,7 +54,7 @@ describe('the page in Chromium', () => {
   beforeAll(async () => {
     try {
       requireChromium();
-      server = await startDevServer();
+      server = await startDevServer(PAGE_SERVER_CONFIG);
       chromium = await launchChromium();
       ({ page, log } = await openPage(chromium, server, `?rows=${ROWS}&seed=${SEED}`));
     } catch (e) {
@@ -79,6 +75,7 @@ describe('the page in Chromium', () => {
     setUp();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.evaluate(() => window.sweepscope.engine.kind)).toBe('cpu');
+    expect(await page.$eval('#engine-info', (e) => e.textContent)).toMatch(/^CPU \(\d+ workers?\) — the CPU engine was chosen/);
     expect(await page.$eval('#memory-info', (e) => e.textContent?.trim())).toMatch(/^shared/);
     expect(log.errors).toEqual([]);
     expect(log.requests.length).toBeGreaterThan(0);
@@ -146,7 +143,11 @@ describe('the page in Chromium', () => {
   it('falls back to one generate worker and copied memory when not cross-origin isolated', async () => {
     setUp();
     const plain = await startDevServer({
-      server: { headers: { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } },
+      ...PAGE_SERVER_CONFIG,
+      server: {
+        ...PAGE_SERVER_CONFIG.server,
+        headers: { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' },
+      },
     });
     try {
       const { page: p, log: l } = await openPage(chromium!, plain, '?rows=30000&seed=8');
