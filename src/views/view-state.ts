@@ -1,0 +1,38 @@
+/**
+ * The explorer's whole view state: what the URL holds and what every view
+ * reads. A view never queries the engine; it dispatches a `view-change` event
+ * with a partial ViewState, and the coordinator (src/app) merges it, runs one
+ * query (latest wins) and hands every view the new AggregateJson.
+ */
+
+export type MatrixEncoding = 'count' | 'share' | 'lift';
+
+export interface ViewState {
+  metric?: string;
+  normalize: boolean;
+  /** Brush on the shown axis, inclusive; null = none. */
+  range: [number, number] | null;
+  /** Allowed options per parameter (absent = all). */
+  where: Record<string, string[]>;
+  primary?: string;
+  secondary?: string | null;
+  bins: number;
+  matrixEncoding: MatrixEncoding;
+}
+
+export const DEFAULT_VIEW_STATE: ViewState = {
+  normalize: true,
+  range: null,
+  where: {},
+  bins: 50,
+  matrixEncoding: 'count',
+};
+
+/** The event every view dispatches (bubbling, composed) to change the state. */
+export const VIEW_CHANGE = 'view-change';
+
+export type ViewChangeEvent = CustomEvent<Partial<ViewState>>;
+
+export function viewChange(detail: Partial<ViewState>): ViewChangeEvent {
+  return new CustomEvent(VIEW_CHANGE, { detail, bubbles: true, composed: true });
+}
