@@ -1,0 +1,59 @@
+/**
+ * Exporting a view as SVG or PNG, in the page, with nothing leaving the
+ * machine: the file is built locally and handed to the browser as a download.
+ */
+
+/** The SVG element's markup, standalone (namespace and size set), with computed styles of `text` inlined for fonts. */
+export function svgMarkup(svg: SVGSVGElement): string {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  const box = svg.getBoundingClientRect();
+  if (!clone.getAttribute('width')) clone.setAttribute('width', String(Math.round(box.width)));
+  if (!clone.getAttribute('height')) clone.setAttribute('height', String(Math.round(box.height)));
+  const style = getComputedStyle(svg);
+  clone.setAttribute('font-family', style.fontFamily);
+  clone.setAttribute('font-size', style.fontSize);
+  return new XMLSerializer().serializeToString(clone);
+}
+
+export function svgBlob(svg: SVGSVGElement): Blob {
+  return new Blob([svgMarkup(svg)], { type: 'image/svg+xml' });
+}
+
+/** Renders an SVG element to a PNG at `scale` times its size, on `background`. */
+export async function svgToPng(svg: SVGSVGElement, scale = 2, background = '#ffffff'): Promise<Blob> {
+  const box = svg.getBoundingClientRect();
+  const url = URL.createObjectURL(svgBlob(svg));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(box.width * scale));
+    canvas.height = Math.max(1, Math.round(box.height * scale));
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas to render the PNG');
+    ctx.fillStyle = background;
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return await canvasToPng(canvas);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the canvas could not be encoded as PNG'))), 'image/png'),
+  );
+}
+
+/** Offers a blob to the user as a file download. */
+export function download(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
