@@ -97,61 +97,62 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
       const hi = Math.min(end, plan.ranges[r + 1]);
       if (lo < hi) segments.push(lo, hi);
     }
-  for (let seg = 0; seg < segments.length; seg += 2)
-  for (let c0 = segments[seg]; c0 < segments[seg + 1]; c0 += CHUNK) {
-    const c1 = Math.min(segments[seg + 1], c0 + CHUNK);
-    let n = 0;
-    for (let i = c0; i < c1; i++) {
-      const v = metric[i];
-      if (v !== v) {
-        missing++;
-        continue;
-      }
-      const base = i * W;
-      let pass = true;
-      for (let f = 0; f < nf; f++) {
-        if (allow[fOff[f] + ((codes[base + fWord[f]] >>> fShift[f]) & fMask[f])] === 0) {
-          pass = false;
-          break;
+  for (let seg = 0; seg < segments.length; seg += 2) {
+    for (let c0 = segments[seg]; c0 < segments[seg + 1]; c0 += CHUNK) {
+      const c1 = Math.min(segments[seg + 1], c0 + CHUNK);
+      let n = 0;
+      for (let i = c0; i < c1; i++) {
+        const v = metric[i];
+        if (v !== v) {
+          missing++;
+          continue;
         }
+        const base = i * W;
+        let pass = true;
+        for (let f = 0; f < nf; f++) {
+          if (allow[fOff[f] + ((codes[base + fWord[f]] >>> fShift[f]) & fMask[f])] === 0) {
+            pass = false;
+            break;
+          }
+        }
+        if (!pass) continue;
+        const grp = (codes[base + gWord] >>> gShift) & gMask;
+        const t0 = grp * T;
+        // v >= the domain's origin, so truncation is floor; the thresholds correct the guess
+        let b = ((v - guessOrigin[grp]) * guessScale[grp]) | 0;
+        if (b < 0) b = 0;
+        else if (b >= bins) b = bins - 1;
+        while (v < thresholds[t0 + b]) b--;
+        while (v >= thresholds[t0 + b + 1]) b++;
+        const s = v >= brushLo[grp] && v <= brushHi[grp] ? 1 : 0;
+        hist[((grp * bins + b) << 1) | s]++;
+        selected += s;
+        baseline++;
+        if (s !== only && only >= 0) continue;
+        for (let k = 0; k < W; k++) cw[n * W + k] = codes[base + k];
+        csel[n] = s;
+        if (trellis) {
+          cshown[n] = (v - shownOrigin[grp]) * shownScale[grp];
+          let cell = 0;
+          if (pr) cell = ((codes[base + pr.word] >>> pr.shift) & pr.mask) * nS;
+          if (se) cell += (codes[base + se.word] >>> se.shift) & se.mask;
+          ccell[n] = cell;
+        }
+        n++;
       }
-      if (!pass) continue;
-      const grp = (codes[base + gWord] >>> gShift) & gMask;
-      const t0 = grp * T;
-      // v >= the domain's origin, so truncation is floor; the thresholds correct the guess
-      let b = ((v - guessOrigin[grp]) * guessScale[grp]) | 0;
-      if (b < 0) b = 0;
-      else if (b >= bins) b = bins - 1;
-      while (v < thresholds[t0 + b]) b--;
-      while (v >= thresholds[t0 + b + 1]) b++;
-      const s = v >= brushLo[grp] && v <= brushHi[grp] ? 1 : 0;
-      hist[((grp * bins + b) << 1) | s]++;
-      selected += s;
-      baseline++;
-      if (s !== only && only >= 0) continue;
-      for (let k = 0; k < W; k++) cw[n * W + k] = codes[base + k];
-      csel[n] = s;
-      if (trellis) {
-        cshown[n] = (v - shownOrigin[grp]) * shownScale[grp];
-        let cell = 0;
-        if (pr) cell = ((codes[base + pr.word] >>> pr.shift) & pr.mask) * nS;
-        if (se) cell += (codes[base + se.word] >>> se.shift) & se.mask;
-        ccell[n] = cell;
+      if (n === 0) continue;
+      let off = 0;
+      for (const t of plan.pairTables) {
+        countPairs(cw, csel, n, W, t.a.word, t.a.shift, t.a.mask, t.b, t.aBits, out.pairs, off);
+        off += t.size * 2;
       }
-      n++;
-    }
-    if (n === 0) continue;
-    let off = 0;
-    for (const t of plan.pairTables) {
-      countPairs(cw, csel, n, W, t.a.word, t.a.shift, t.a.mask, t.b, t.aBits, out.pairs, off);
-      off += t.size * 2;
-    }
-    if (!trellis) continue;
-    off = 0;
-    const cells = plan.nPrimary * nS;
-    for (const t of plan.trellisTables) {
-      countTrellis(cw, cshown, ccell, n, W, t.a.word, t.a.shift, t.a.mask, t.b, t.aBits, cells, out.trellisCount, out.trellisSum, off);
-      off += t.size * cells;
+      if (!trellis) continue;
+      off = 0;
+      const cells = plan.nPrimary * nS;
+      for (const t of plan.trellisTables) {
+        countTrellis(cw, cshown, ccell, n, W, t.a.word, t.a.shift, t.a.mask, t.b, t.aBits, cells, out.trellisCount, out.trellisSum, off);
+        off += t.size * cells;
+      }
     }
   }
   out.missing += missing;
