@@ -1,0 +1,79 @@
+/**
+ * The view state in the page URL, so a copied link reproduces the view.
+ * Keys: metric, norm (1/0), range (lo,hi), where (param:opt|opt;param:opt),
+ * primary, secondary, bins, enc (count/share/lift). Option labels and names are
+ * percent-encoded where they contain the separators.
+ */
+
+import { DEFAULT_VIEW_STATE, type MatrixEncoding, type ViewState } from './view-state.js';
+
+const enc = (s: string): string => s.replace(/[%:;|,]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const dec = (s: string): string => s.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+const ENCODINGS: readonly MatrixEncoding[] = ['count', 'share', 'lift'];
+
+/** Writes the state into `params` (other keys, such as rows and seed, are left alone); defaults are omitted. */
+export function writeViewState(state: ViewState, params: URLSearchParams): void {
+  const set = (k: string, v: string | null): void => {
+    if (v === null) params.delete(k);
+    else params.set(k, v);
+  };
+  set('metric', state.metric ?? null);
+  set('norm', state.normalize === DEFAULT_VIEW_STATE.normalize ? null : state.normalize ? '1' : '0');
+  set('range', state.range ? `${state.range[0]},${state.range[1]}` : null);
+  const where = Object.entries(state.where)
+    .map(([p, opts]) => `${enc(p)}:${opts.map(enc).join('|')}`)
+    .join(';');
+  set('where', where || null);
+  set('primary', state.primary ?? null);
+  set('secondary', state.secondary ?? null);
+  set('bins', state.bins === DEFAULT_VIEW_STATE.bins ? null : String(state.bins));
+  set('enc', state.matrixEncoding === DEFAULT_VIEW_STATE.matrixEncoding ? null : state.matrixEncoding);
+}
+
+/** Reads the state from URL parameters; a malformed value is reported in `problems` and left at its default. */
+export function readViewState(params: URLSearchParams): { state: ViewState; problems: string[] } {
+  const problems: string[] = [];
+  const state: ViewState = { ...DEFAULT_VIEW_STATE, where: {} };
+  const metric = params.get('metric');
+  if (metric) state.metric = metric;
+  const norm = params.get('norm');
+  if (norm !== null) {
+    if (norm === '1' || norm === '0') state.normalize = norm === '1';
+    else problems.push(`norm must be 1 or 0, not '${norm}'`);
+  }
+  const range = params.get('range');
+  if (range !== null) {
+    const parts = range.split(',').map(Number);
+    if (parts.length === 2 && parts.every((x) => Number.isFinite(x)) && parts[0] <= parts[1]) state.range = [parts[0], parts[1]];
+    else problems.push(`range must be lo,hi with lo <= hi, not '${range}'`);
+  }
+  const where = params.get('where');
+  if (where) {
+    for (const clause of where.split(';')) {
+      const colon = clause.indexOf(':');
+      if (colon <= 0) {
+        problems.push(`where clause '${clause}' must be param:option|option`);
+        continue;
+      }
+      const opts = clause.slice(colon + 1);
+      state.where[dec(clause.slice(0, colon))] = opts === '' ? [] : opts.split('|').map(dec);
+    }
+  }
+  const primary = params.get('primary');
+  if (primary) state.primary = primary;
+  const secondary = params.get('secondary');
+  if (secondary) state.secondary = secondary;
+  const bins = params.get('bins');
+  if (bins !== null) {
+    const b = Number(bins);
+    if (Number.isInteger(b) && b >= 1 && b <= 4096) state.bins = b;
+    else problems.push(`bins must be an integer from 1 to 4096, not '${bins}'`);
+  }
+  const e = params.get('enc');
+  if (e !== null) {
+    if ((ENCODINGS as readonly string[]).includes(e)) state.matrixEncoding = e as MatrixEncoding;
+    else problems.push(`enc must be count, share or lift, not '${e}'`);
+  }
+  return { state, problems };
+}
