@@ -87,6 +87,7 @@ describe('sweepscope CLI', () => {
     [['generate', '--rows', '-5', '--out', 'x.csv'], /--rows/],
     [['generate', '--rows', '10', '--out', 'x.parquet'], /must end in \.arrow or \.csv/],
     [['explode'], /unknown command 'explode'/],
+    [['generate', '--rows', '4000000000', '--out', 'x.arrow'], /needs about \d+\.\d GiB, more than this machine's \d+ GiB allow: use fewer --rows/],
   ])('rejects %j with one clear line and exit code 2', (args, message) => {
     const r = cli(...args);
     expect(r.code).toBe(2);

@@ -66,3 +66,10 @@ describe('CPU engine against the row-by-row reference', () => {
     expect(incremental).toBeGreaterThan(40 * 5);
   });
 });
+
+describe('memory', () => {
+  it('says clearly when a sweep is too big for memory', async () => {
+    const { allocF32 } = await import('../src/model/sweep.js');
+    expect(() => allocF32(2 ** 40)).toThrow(/too big for this machine's memory/);
+  });
+});

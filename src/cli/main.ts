@@ -4,7 +4,7 @@
  */
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { SweepError } from '../model/sweep.js';
 import { generateNwsSweep } from '../synth/nws.js';
 import { readSweepFile, writeSweepFile } from '../io/load.js';
@@ -62,6 +62,12 @@ async function generate(args: string[]): Promise<void> {
   if (!values.out) fail('--out FILE is required (a .arrow or .csv file)');
   const out = values.out;
   if (!/\.(arrow|csv)$/i.test(out)) fail(`--out '${out}': the file name must end in .arrow or .csv`);
+  // columns (12 codes, learning rate, accuracy) plus the packed copy the writers and engines make
+  const need = rows * 28;
+  if (need > totalmem() * 0.75)
+    fail(
+      `generating ${rows} trainings needs about ${(need / 2 ** 30).toFixed(1)} GiB, more than this machine's ${(totalmem() / 2 ** 30).toFixed(0)} GiB allow: use fewer --rows`,
+    );
   const bar = new ProgressBar(`generating ${rows} trainings`);
   const sweep = generateNwsSweep(rows, seed, { onProgress: (d, t) => bar.update(t ? d / t : 1) });
   bar.done();

@@ -51,10 +51,16 @@ export function allocBuffer(bytes: number): ArrayBufferLike {
     try {
       return new SharedArrayBuffer(bytes);
     } catch {
-      /* fall through: not isolated */
+      /* fall through: not isolated, or too big */
     }
   }
-  return new ArrayBuffer(bytes);
+  try {
+    return new ArrayBuffer(bytes);
+  } catch {
+    throw new SweepError(
+      `cannot allocate ${(bytes / 2 ** 20).toFixed(0)} MiB for a column: the sweep is too big for this machine's memory; load fewer rows`,
+    );
+  }
 }
 
 export function allocU8(n: number): Uint8Array {
