@@ -1,0 +1,278 @@
+/**
+ * `<sweep-filters>`: every parameter's options as toggle buttons (pressed =
+ * allowed), with per-parameter "all" and per-option "only" shortcuts, a reset
+ * button, and how many trainings are selected. Every change dispatches the
+ * whole new `where` (a parameter with all of its options allowed is left out).
+ */
+
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import type { AggregateJson } from '../engine/output.js';
+import { categorical } from './palette.js';
+import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
+
+const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** The new `where` with `param` allowing `allowed` (left out when that is every option). */
+export function withAllowed(
+  where: Readonly<Record<string, readonly string[]>>,
+  param: string,
+  options: readonly string[],
+  allowed: ReadonlySet<string>,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(where)) if (k !== param) out[k] = [...v];
+  const list = options.filter((o) => allowed.has(o));
+  if (list.length < options.length) out[param] = list;
+  return out;
+}
+
+export class SweepFilters extends LitElement {
+  static override properties = {
+    result: { attribute: false },
+    state: { attribute: false },
+  };
+
+  declare result: AggregateJson | null;
+  declare state: ViewState;
+
+  constructor() {
+    super();
+    this.result = null;
+    this.state = DEFAULT_VIEW_STATE;
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      --sweep-fg: #1f2933;
+      --sweep-muted: #5f6b7a;
+      --sweep-accent: #0072b2;
+      --sweep-button-bg: #f3f5f8;
+      --sweep-button-line: #c9d0d8;
+      --sweep-panel: #ffffff;
+      color: var(--sweep-fg);
+      font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+    }
+    @media (prefers-color-scheme: dark) {
+      :host {
+        --sweep-fg: #e6eaef;
+        --sweep-muted: #a3adb9;
+        --sweep-accent: #56b4e9;
+        --sweep-button-bg: #222932;
+        --sweep-button-line: #46505c;
+        --sweep-panel: #14181e;
+      }
+    }
+    .summary {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 4px 12px;
+      margin-bottom: 8px;
+    }
+    .count {
+      margin: 0;
+      font-weight: 600;
+      font-variant-numeric: tabular-nums;
+    }
+    .missing {
+      color: var(--sweep-muted);
+    }
+    .params {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+      gap: 10px 18px;
+    }
+    .param {
+      min-width: 0;
+    }
+    .head {
+      display: flex;
+      align-items: baseline;
+      gap: 8px;
+      margin-bottom: 3px;
+    }
+    .name {
+      font-weight: 600;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .filtered {
+      color: var(--sweep-muted);
+      font-size: 12px;
+    }
+    .options {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px;
+    }
+    button {
+      font: inherit;
+      color: inherit;
+      cursor: pointer;
+    }
+    button:focus-visible {
+      outline: 2px solid var(--sweep-accent);
+      outline-offset: 1px;
+    }
+    .link {
+      border: 0;
+      background: none;
+      padding: 0 2px;
+      color: var(--sweep-accent);
+      font-size: 12px;
+      text-decoration: underline;
+    }
+    .link:disabled {
+      color: var(--sweep-muted);
+      text-decoration: none;
+      cursor: default;
+      opacity: 0.6;
+    }
+    .reset {
+      border: 1px solid var(--sweep-button-line);
+      background: var(--sweep-button-bg);
+      border-radius: 6px;
+      padding: 3px 10px;
+    }
+    .chip {
+      position: relative;
+      display: inline-flex;
+    }
+    .opt {
+      display: inline-flex;
+      align-items: center;
+      gap: 5px;
+      border: 1px dashed var(--sweep-button-line);
+      background: transparent;
+      color: var(--sweep-muted);
+      border-radius: 999px;
+      padding: 2px 9px;
+      font-size: 12px;
+      white-space: nowrap;
+    }
+    .opt[aria-pressed='true'] {
+      border: 1px solid var(--sweep-accent);
+      background: color-mix(in srgb, var(--sweep-accent) 16%, transparent);
+      color: var(--sweep-fg);
+    }
+    .opt:hover {
+      border-color: var(--sweep-accent);
+    }
+    .opt[aria-pressed='false'] .label {
+      text-decoration: line-through;
+    }
+    .dot {
+      width: 9px;
+      height: 9px;
+      border-radius: 50%;
+      border: 1px solid var(--sweep-panel);
+      flex: none;
+    }
+    /* "only" appears over the chip while it is hovered or focused, without moving anything. */
+    .only {
+      position: absolute;
+      left: 50%;
+      bottom: calc(100% + 2px);
+      transform: translateX(-50%);
+      z-index: 1;
+      display: none;
+      border: 1px solid var(--sweep-button-line);
+      background: var(--sweep-panel);
+      border-radius: 4px;
+      padding: 0 6px;
+      font-size: 11px;
+      white-space: nowrap;
+    }
+    .chip:hover .only,
+    .chip:focus-within .only {
+      display: block;
+    }
+  `;
+
+  private allowedOf(param: string, options: readonly string[]): Set<string> {
+    const w = this.state?.where?.[param];
+    return new Set(w ? options.filter((o) => w.includes(o)) : options);
+  }
+
+  private emitWhere(param: string, options: readonly string[], allowed: ReadonlySet<string>): void {
+    this.dispatchEvent(viewChange({ where: withAllowed(this.state?.where ?? {}, param, options, allowed) }));
+  }
+
+  private toggle(param: string, options: readonly string[], option: string, only: boolean): void {
+    const allowed = this.allowedOf(param, options);
+    if (only) {
+      this.emitWhere(param, options, new Set([option]));
+      return;
+    }
+    if (allowed.has(option)) allowed.delete(option);
+    else allowed.add(option);
+    this.emitWhere(param, options, allowed);
+  }
+
+  private reset(): void {
+    this.dispatchEvent(viewChange({ where: {}, range: null }));
+  }
+
+  protected override render(): TemplateResult {
+    const r = this.result;
+    if (!r) return html`<p class="count">No sweep loaded</p>`;
+    const where = this.state?.where ?? {};
+    const filtered = r.params.filter((p) => where[p.name] !== undefined).length;
+    const brushed = (this.state?.range ?? r.range) !== null;
+    return html`<div class="summary">
+        <p class="count" aria-live="polite">${integer.format(r.selected)} of ${integer.format(r.rows)} trainings selected</p>
+        ${r.missing > 0 ? html`<span class="missing">(${integer.format(r.missing)} without a ${r.metric} value left out)</span>` : nothing}
+        <button type="button" class="reset" ?disabled=${filtered === 0 && !brushed} @click=${() => this.reset()}>
+          Reset filters and brush
+        </button>
+      </div>
+      <div class="params">${r.params.map((p) => this.param(r, p.name, p.options))}</div>`;
+  }
+
+  private param(r: AggregateJson, name: string, options: readonly string[]): TemplateResult {
+    const allowed = this.allowedOf(name, options);
+    const all = allowed.size === options.length;
+    const isGroup = r.group === name;
+    const id = `param-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    const counts = r.optionCounts[name] ?? {};
+    return html`<div class="param" role="group" aria-labelledby=${id} data-param=${name}>
+      <div class="head">
+        <span class="name" id=${id} title=${name}>${name}</span>
+        ${all ? nothing : html`<span class="filtered">${allowed.size} of ${options.length}</span>`}
+        <button type="button" class="link all" ?disabled=${all} @click=${() => this.emitWhere(name, options, new Set(options))}
+          aria-label="allow all options of ${name}">all</button>
+      </div>
+      <div class="options">
+        ${options.map((o) => {
+          const on = allowed.has(o);
+          const g = isGroup ? r.histogram.groups.indexOf(o) : -1;
+          return html`<span class="chip">
+            <button
+              type="button"
+              class="opt"
+              data-option=${o}
+              aria-pressed=${String(on)}
+              title="${o}: ${integer.format(counts[o] ?? 0)} selected · click to ${on ? 'leave out' : 'allow'}, Alt+click for only this"
+              @click=${(e: MouseEvent) => this.toggle(name, options, o, e.altKey)}
+            >
+              ${g >= 0 ? html`<span class="dot" style="background:${categorical(g)}"></span>` : nothing}<span class="label">${o}</span>
+            </button>
+            <button type="button" class="only" data-option=${o} aria-label="only ${o} for ${name}" @click=${() => this.toggle(name, options, o, true)}>
+              only
+            </button>
+          </span>`;
+        })}
+      </div>
+    </div>`;
+  }
+}
+
+customElements.define('sweep-filters', SweepFilters);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sweep-filters': SweepFilters;
+  }
+}

@@ -1,0 +1,479 @@
+/**
+ * <sweep-histogram>, <sweep-filters> and <sweep-status> in headless Chromium,
+ * on real aggregates computed in Node: bars and legend, brushing with the
+ * mouse (make, move, resize, clear) and the keyboard, the raw/normalized
+ * switch, filter toggles, the status line, SVG and PNG export, and
+ * screenshots (test-artifacts/views-histogram*.png).
+ */
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
+import type { AggregateJson } from '../../src/engine/output.js';
+import { Session } from '../../src/engine/session.js';
+import { generateNwsSweep } from '../../src/synth/nws.js';
+import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import {
+  decodePng,
+  foreignRequests,
+  imageStats,
+  launchChromium,
+  PAGE_SERVER_CONFIG,
+  REPO_ROOT,
+  requireChromium,
+  startDevServer,
+  watchPage,
+  type Chromium,
+  type DevServer,
+  type PageLog,
+} from './harness.js';
+
+const ROWS = 50_000;
+const SEED = 2;
+const fmt = new Intl.NumberFormat('en-US');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The plot's frame in page pixels and its axis domain. */
+interface Geometry {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  d0: number;
+  d1: number;
+}
+
+describe('histogram, filters and status views in Chromium', () => {
+  let chromium: Chromium | undefined;
+  let server: DevServer | undefined;
+  let page: Page;
+  let log: PageLog;
+  let setupError: unknown = null;
+
+  let normalized: AggregateJson;
+  let raw: AggregateJson;
+  let filtered: AggregateJson;
+  const brushed: ViewState = { ...DEFAULT_VIEW_STATE, normalize: true, range: [0.8, 1] };
+
+  beforeAll(async () => {
+    try {
+      requireChromium();
+      const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
+      normalized = (await session.query({ normalize: true, range: [0.8, 1] })).json;
+      raw = (await session.query({ normalize: false, range: null })).json;
+      filtered = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } })).json;
+      server = await startDevServer(PAGE_SERVER_CONFIG);
+      chromium = await launchChromium();
+      page = await chromium.browser.newPage();
+      await page.setViewport({ width: 1280, height: 800 });
+      log = watchPage(page);
+      await page.goto(`${server.origin}/tests/browser/views-histogram.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => 'viewsHist' in window, { timeout: 30_000 });
+      await setResult(normalized, brushed);
+    } catch (e) {
+      setupError = e;
+    }
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.close();
+  });
+
+  function setUp(): void {
+    if (setupError !== null) throw setupError;
+  }
+
+  async function setResult(json: AggregateJson, state: ViewState): Promise<void> {
+    await page.evaluate((j, s) => window.viewsHist.setResult(j, s), json, state);
+  }
+
+  async function clearEvents(): Promise<void> {
+    await page.evaluate(() => {
+      window.viewsHist.events.length = 0;
+    });
+  }
+
+  async function events(): Promise<Partial<ViewState>[]> {
+    return page.evaluate(() => window.viewsHist.events);
+  }
+
+  async function rangeEvents(): Promise<(readonly [number, number] | null)[]> {
+    return (await events()).filter((e) => 'range' in e).map((e) => e.range ?? null);
+  }
+
+  async function lastRange(): Promise<readonly [number, number] | null> {
+    const r = await rangeEvents();
+    expect(r.length).toBeGreaterThan(0);
+    return r[r.length - 1];
+  }
+
+  async function geometry(): Promise<Geometry> {
+    return page.evaluate(() => {
+      const svg = document.querySelector('sweep-histogram')!.plot!;
+      const box = svg.getBoundingClientRect();
+      const n = (k: string): number => Number(svg.dataset[k]);
+      return { left: box.left + n('left'), right: box.left + n('right'), top: box.top + n('top'), bottom: box.top + n('bottom'), d0: n('d0'), d1: n('d1') };
+    });
+  }
+
+  /** The page x of a fraction of the axis. */
+  const px = (g: Geometry, t: number): number => g.left + t * (g.right - g.left);
+  const midY = (g: Geometry): number => (g.top + g.bottom) / 2;
+  const value = (g: Geometry, t: number): number => g.d0 + t * (g.d1 - g.d0);
+
+  /** A real mouse drag, in steps with time for animation frames between them; returns range events seen before the release. */
+  async function drag(g: Geometry, from: number, to: number, steps = 8): Promise<number> {
+    const y = midY(g);
+    await page.mouse.move(from, y);
+    await page.mouse.down();
+    for (let i = 1; i <= steps; i++) {
+      await page.mouse.move(from + ((to - from) * i) / steps, y);
+      await sleep(25);
+    }
+    const during = (await rangeEvents()).length;
+    await page.mouse.up();
+    await page.evaluate(() => window.viewsHist.settled());
+    return during;
+  }
+
+  async function brushRect(): Promise<{ lo: number; hi: number; label: string } | null> {
+    return page.evaluate(() => {
+      const root = document.querySelector('sweep-histogram')!.shadowRoot!;
+      const layer = root.querySelector('.brush-layer') as SVGGElement | null;
+      if (!layer || !root.querySelector('rect.brush')) return null;
+      return { lo: Number(layer.dataset.lo), hi: Number(layer.dataset.hi), label: root.querySelector('.brush-label')?.textContent ?? '' };
+    });
+  }
+
+  it('draws stacked bars for every group, faded outside the brush, and a legend of the 5 datasets', async () => {
+    setUp();
+    const counts = await page.evaluate(() => {
+      const root = document.querySelector('sweep-histogram')!.shadowRoot!;
+      const per = (cls: string): number[] =>
+        [0, 1, 2, 3, 4].map((g) => root.querySelectorAll(`rect.bar.${cls}[data-group="${g}"]`).length);
+      return {
+        sel: per('sel'),
+        base: per('base'),
+        legend: [...root.querySelectorAll('.legend-item')].map((e) => e.textContent?.trim()),
+        yTicks: [...root.querySelectorAll('.y-axis .tick text')].map((e) => e.textContent),
+      };
+    });
+    for (const n of counts.sel) expect(n).toBeGreaterThan(0);
+    for (const n of counts.base) expect(n).toBeGreaterThan(0);
+    expect(counts.legend).toEqual(normalized.histogram.groups);
+    expect(counts.legend).toHaveLength(5);
+    expect(counts.yTicks.length).toBeGreaterThanOrEqual(3);
+    expect(counts.yTicks[0]).toBe('0');
+    const b = await brushRect();
+    expect(b).not.toBeNull();
+    expect(b!.label).toBe('[0.800, 1.000]');
+    expect(log.errors).toEqual([]);
+  });
+
+  it('brushes with a real mouse drag, moves and resizes the brush, and clears it by double-click and Escape', async () => {
+    setUp();
+    await setResult(normalized, { ...DEFAULT_VIEW_STATE, normalize: true, range: null });
+    expect(await brushRect()).toBeNull();
+    const g = await geometry();
+    const bin = (g.d1 - g.d0) / (normalized.histogram.edges.length - 1);
+    expect(g.d0).toBe(0);
+    expect(g.d1).toBe(1);
+
+    // A new brush from 30% to 60% of the axis.
+    await clearEvents();
+    const during = await drag(g, px(g, 0.3), px(g, 0.6));
+    expect(during).toBeGreaterThan(0); // dispatched while dragging
+    const all = await rangeEvents();
+    expect(all.length).toBeLessThanOrEqual(8 + 1); // at most one per frame (8 moves) and one on release
+    let r = await lastRange();
+    expect(r).not.toBeNull();
+    expect(Math.abs(r![0] - value(g, 0.3))).toBeLessThan(bin);
+    expect(Math.abs(r![1] - value(g, 0.6))).toBeLessThan(bin);
+    const drawn = await brushRect();
+    expect(drawn).not.toBeNull();
+    expect(drawn!.label).toMatch(/^\[0\.\d{3}, 0\.\d{3}\]$/);
+    expect(await page.evaluate(() => window.viewsHist.state.range)).toEqual(r);
+
+    // Move: drag from inside the brush by +10% of the axis; the width stays.
+    const [lo0, hi0] = r!;
+    await drag(g, px(g, (lo0 + hi0) / 2), px(g, (lo0 + hi0) / 2 + 0.1));
+    r = await lastRange();
+    expect(Math.abs(r![0] - (lo0 + 0.1))).toBeLessThan(bin);
+    expect(Math.abs(r![1] - (hi0 + 0.1))).toBeLessThan(bin);
+    expect(Math.abs(r![1] - r![0] - (hi0 - lo0))).toBeLessThan(1e-3);
+
+    // Resize: drag the right edge to 90%, then the left edge to 20%.
+    const [lo1, hi1] = r!;
+    await drag(g, px(g, hi1), px(g, 0.9));
+    r = await lastRange();
+    expect(Math.abs(r![0] - lo1)).toBeLessThan(1e-9);
+    expect(Math.abs(r![1] - 0.9)).toBeLessThan(bin);
+    await drag(g, px(g, r![0]), px(g, 0.2));
+    r = await lastRange();
+    expect(Math.abs(r![0] - 0.2)).toBeLessThan(bin);
+    expect(Math.abs(r![1] - 0.9)).toBeLessThan(bin);
+
+    // Dragging past the end of the axis ends the brush exactly at the domain's end.
+    await drag(g, px(g, r![1]), g.right + 40);
+    r = await lastRange();
+    expect(r![1]).toBe(g.d1);
+
+    // Double-click clears.
+    await page.mouse.click(px(g, 0.5), midY(g), { count: 2 });
+    await page.evaluate(() => window.viewsHist.settled());
+    expect(await lastRange()).toBeNull();
+    expect(await brushRect()).toBeNull();
+
+    // Escape clears.
+    await drag(g, px(g, 0.1), px(g, 0.3));
+    expect(await lastRange()).not.toBeNull();
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => window.viewsHist.settled());
+    expect(await lastRange()).toBeNull();
+    expect(await brushRect()).toBeNull();
+    expect(log.errors).toEqual([]);
+  });
+
+  it('moves the brush by one bin with the arrow keys and resizes it with Shift+arrows', async () => {
+    setUp();
+    const g = await geometry();
+    const bin = (g.d1 - g.d0) / (normalized.histogram.edges.length - 1);
+    await drag(g, px(g, 0.2), px(g, 0.4));
+    const [lo, hi] = (await lastRange())!;
+    // The plot is focusable from the keyboard.
+    expect(await page.evaluate(() => document.querySelector('sweep-histogram')!.plot!.getAttribute('tabindex'))).toBe('0');
+    await page.evaluate(() => document.querySelector('sweep-histogram')!.plot!.focus());
+    await page.keyboard.press('ArrowRight');
+    let r = (await lastRange())!;
+    expect(r[0]).toBeCloseTo(lo + bin, 3);
+    expect(r[1]).toBeCloseTo(hi + bin, 3);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    r = (await lastRange())!;
+    expect(r[0]).toBeCloseTo(lo - bin, 3);
+    expect(r[1]).toBeCloseTo(hi - bin, 3);
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.up('Shift');
+    r = (await lastRange())!;
+    expect(r[0]).toBeCloseTo(lo - bin, 3);
+    expect(r[1]).toBeCloseTo(hi, 3);
+    await page.keyboard.press('Escape');
+    expect(await lastRange()).toBeNull();
+    expect(log.errors).toEqual([]);
+  });
+
+  it('switches between raw and normalized, and shows the raw metric range on the raw axis', async () => {
+    setUp();
+    await setResult(normalized, brushed);
+    await clearEvents();
+    await page.click('sweep-histogram >>> button[data-normalize="false"]');
+    expect(await events()).toEqual([{ normalize: false, range: null }]);
+
+    await setResult(raw, { ...DEFAULT_VIEW_STATE, normalize: false, range: null });
+    const edges = raw.histogram.edges;
+    const lo = edges[0];
+    const hi = edges[edges.length - 1];
+    expect(lo).toBeGreaterThan(0.02); // the synthetic sweep's worst training is well above 0
+    expect(hi).toBeLessThan(0.999);
+    const axis = await page.evaluate(() => {
+      const root = document.querySelector('sweep-histogram')!.shadowRoot!;
+      return {
+        values: [...root.querySelectorAll('.x-axis .tick')].map((t) => Number((t as SVGGElement).dataset.value)),
+        labels: [...root.querySelectorAll('.x-axis .tick text')].map((t) => t.textContent ?? ''),
+        pressed: root.querySelector('button[data-normalize="false"]')!.getAttribute('aria-pressed'),
+        title: root.querySelector('.x-axis .axis-title')!.textContent,
+      };
+    });
+    expect(axis.pressed).toBe('true');
+    expect(axis.values.length).toBeGreaterThanOrEqual(4);
+    for (const v of axis.values) {
+      expect(v).toBeGreaterThanOrEqual(lo);
+      expect(v).toBeLessThanOrEqual(hi);
+    }
+    expect(axis.labels).not.toContain('0.0');
+    expect(axis.labels).not.toContain('1.0');
+    expect(axis.title).toBe('test_accuracy');
+
+    // A drag on the raw axis gives a range in raw metric units.
+    const g = await geometry();
+    expect(g.d0).toBeCloseTo(lo, 12);
+    expect(g.d1).toBeCloseTo(hi, 12);
+    await clearEvents();
+    await drag(g, px(g, 0.5), px(g, 0.8));
+    const r = (await lastRange())!;
+    const bin = (hi - lo) / (edges.length - 1);
+    expect(Math.abs(r[0] - value(g, 0.5))).toBeLessThan(bin);
+    expect(Math.abs(r[1] - value(g, 0.8))).toBeLessThan(bin);
+
+    await clearEvents();
+    await page.click('sweep-histogram >>> button[data-normalize="true"]');
+    expect(await events()).toEqual([{ normalize: true, range: null }]);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('filters: toggles, "all", "only", reset, and the selected count', async () => {
+    setUp();
+    await setResult(normalized, brushed);
+    const sel = (param: string, option: string, cls = 'opt'): string =>
+      `sweep-filters >>> [data-param="${param}"] button.${cls}[data-option="${option}"]`;
+    const pressed = (param: string): Promise<Record<string, string | null>> =>
+      page.evaluate((p) => {
+        const root = document.querySelector('sweep-filters')!.shadowRoot!;
+        return Object.fromEntries(
+          [...root.querySelectorAll(`[data-param="${p}"] button.opt`)].map((b) => [(b as HTMLElement).dataset.option, b.getAttribute('aria-pressed')]),
+        );
+      }, param);
+    const countText = (): Promise<string> =>
+      page.evaluate(() => document.querySelector('sweep-filters')!.shadowRoot!.querySelector('.count')!.textContent!.trim().replace(/\s+/g, ' '));
+
+    expect(await countText()).toBe(`${fmt.format(normalized.selected)} of 50,000 trainings selected`);
+    expect(await page.evaluate(() => document.querySelector('sweep-filters')!.shadowRoot!.querySelectorAll('[data-param]').length)).toBe(
+      normalized.params.length,
+    );
+    expect(await pressed('optimizer')).toEqual({ adam: 'true', rmsprop: 'true', sgd_momentum: 'true' });
+
+    await clearEvents();
+    await page.click(sel('optimizer', 'sgd_momentum'));
+    await page.evaluate(() => window.viewsHist.settled());
+    expect(await events()).toEqual([{ where: { optimizer: ['adam', 'rmsprop'] } }]);
+    expect(await pressed('optimizer')).toEqual({ adam: 'true', rmsprop: 'true', sgd_momentum: 'false' });
+
+    await page.click(sel('optimizer', 'rmsprop'));
+    await page.evaluate(() => window.viewsHist.settled());
+    expect((await events()).at(-1)).toEqual({ where: { optimizer: ['adam'] } });
+
+    // The count follows the result.
+    await setResult(filtered, { ...brushed, where: { optimizer: ['adam'] } });
+    expect(await countText()).toBe(`${fmt.format(filtered.selected)} of 50,000 trainings selected`);
+    expect(filtered.selected).toBeLessThan(normalized.selected);
+    expect(await pressed('optimizer')).toEqual({ adam: 'true', rmsprop: 'false', sgd_momentum: 'false' });
+
+    // Turning an option back on, then "all" for the parameter.
+    await clearEvents();
+    await page.click(sel('optimizer', 'sgd_momentum'));
+    expect((await events()).at(-1)).toEqual({ where: { optimizer: ['adam', 'sgd_momentum'] } });
+    await page.click('sweep-filters >>> [data-param="optimizer"] button.all');
+    expect((await events()).at(-1)).toEqual({ where: {} });
+
+    // "only" (shown on hover) keeps the other parameters' filters.
+    await page.click(sel('batch_size', '256'));
+    await page.hover(sel('dataset', 'cifar10'));
+    await page.click(sel('dataset', 'cifar10', 'only'));
+    expect((await events()).at(-1)).toEqual({ where: { batch_size: ['32', '64', '128'], dataset: ['cifar10'] } });
+    // Alt+click is "only" too.
+    await page.keyboard.down('Alt');
+    await page.click(sel('activation', 'relu'));
+    await page.keyboard.up('Alt');
+    expect((await events()).at(-1)).toEqual({ where: { batch_size: ['32', '64', '128'], dataset: ['cifar10'], activation: ['relu'] } });
+
+    await page.click('sweep-filters >>> button.reset');
+    expect((await events()).at(-1)).toEqual({ where: {}, range: null });
+    await page.evaluate(() => window.viewsHist.settled());
+    expect(await pressed('dataset')).toEqual(Object.fromEntries(normalized.histogram.groups.map((d) => [d, 'true'])));
+    expect(log.errors).toEqual([]);
+  });
+
+  it('shows the engine, the trainings loaded, the last update time and a busy indicator', async () => {
+    setUp();
+    const text = (): Promise<string> =>
+      page.evaluate(() => document.querySelector('sweep-status')!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim());
+    const busyVisible = (): Promise<boolean> =>
+      page.evaluate(() => {
+        const el = document.querySelector('sweep-status')!.shadowRoot!.querySelector('.busy')!;
+        return getComputedStyle(el).visibility === 'visible';
+      });
+    await page.evaluate(() => window.viewsHist.setStatus({ engine: { kind: 'webgpu', adapter: 'Test GPU (nvidia)' }, rows: 50_000, lastMs: 12.345, busy: true }));
+    let t = await text();
+    expect(t).toContain('WebGPU on Test GPU (nvidia)');
+    expect(t).toContain('50,000 trainings');
+    expect(t).toContain('12.3 ms');
+    expect(await busyVisible()).toBe(true);
+    await page.evaluate(() =>
+      window.viewsHist.setStatus({ engine: { kind: 'cpu', adapter: '4 workers', reason: 'WebGPU is not available in this browser' }, rows: 50_000, lastMs: 3.21, busy: false }),
+    );
+    t = await text();
+    expect(t).toContain('CPU (4 workers) — WebGPU is not available in this browser');
+    expect(t).toContain('3.21 ms');
+    expect(await busyVisible()).toBe(false);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('exports the histogram as a parseable SVG with its bars, and as a PNG', async () => {
+    setUp();
+    await setResult(normalized, brushed);
+    const svg = await page.evaluate(async () => {
+      const hist = document.querySelector('sweep-histogram')!;
+      const markup = window.viewsHist.svgMarkup(hist.plot!);
+      const blob = hist.exportSvg();
+      const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+      return {
+        markup,
+        type: blob.type,
+        size: blob.size,
+        root: doc.documentElement.nodeName,
+        parseErrors: doc.getElementsByTagName('parsererror').length,
+        bars: doc.querySelectorAll('rect.bar').length,
+        legend: doc.querySelectorAll('.legend-item').length,
+        width: Number(doc.documentElement.getAttribute('width')),
+      };
+    });
+    expect(svg.root).toBe('svg');
+    expect(svg.parseErrors).toBe(0);
+    expect(svg.bars).toBeGreaterThan(50);
+    expect(svg.legend).toBe(5);
+    expect(svg.markup).toContain('xmlns="http://www.w3.org/2000/svg"');
+    expect(svg.type).toBe('image/svg+xml');
+    expect(svg.size).toBeGreaterThan(1000);
+
+    const png = await page.evaluate(async () => {
+      const blob = await document.querySelector('sweep-histogram')!.exportPng(1);
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { type: blob.type, base64: btoa(s) };
+    });
+    expect(png.type).toBe('image/png');
+    const image = decodePng(new Uint8Array(Buffer.from(png.base64, 'base64')));
+    expect(image.width).toBe(svg.width);
+    const stats = imageStats(image);
+    expect(stats.inkFraction).toBeGreaterThan(0.03);
+    expect(stats.colours).toBeGreaterThan(8);
+    await mkdir(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    await writeFile(join(REPO_ROOT, 'test-artifacts', 'views-histogram-export.png'), Buffer.from(png.base64, 'base64'));
+    expect(log.errors).toEqual([]);
+  });
+
+  it('looks like something at 1280x800 (light) and 1920x1080 (dark): screenshots in test-artifacts/', async () => {
+    setUp();
+    const dir = join(REPO_ROOT, 'test-artifacts');
+    await mkdir(dir, { recursive: true });
+    await page.evaluate(() =>
+      window.viewsHist.setStatus({ engine: { kind: 'webgpu', adapter: 'Test GPU (nvidia)' }, rows: 50_000, lastMs: 4.2, busy: true }),
+    );
+    await setResult(normalized, brushed);
+    const shots: [string, { width: number; height: number }, 'light' | 'dark'][] = [
+      ['views-histogram.png', { width: 1280, height: 800 }, 'light'],
+      ['views-histogram-dark.png', { width: 1920, height: 1080 }, 'dark'],
+    ];
+    for (const [name, viewport, scheme] of shots) {
+      await page.setViewport(viewport);
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+      await sleep(100); // the ResizeObserver and the colour scheme both re-render
+      await page.evaluate(() => window.viewsHist.settled());
+      const width = await page.evaluate(() => document.querySelector('sweep-histogram')!.plot!.getBoundingClientRect().width);
+      expect(width).toBeGreaterThan(viewport.width - 80); // fills its container
+      const png = await page.screenshot({ type: 'png', fullPage: true });
+      await writeFile(join(dir, name), png);
+      const stats = imageStats(decodePng(png));
+      expect(stats.inkFraction).toBeGreaterThan(0.03);
+      expect(stats.colours).toBeGreaterThan(16);
+    }
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+    expect(log.errors).toEqual([]);
+    expect(foreignRequests(log.requests, server!.origin)).toEqual([]);
+  });
+});

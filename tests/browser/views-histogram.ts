@@ -1,0 +1,92 @@
+/**
+ * In-browser side of tests/browser/views-histogram.test.ts: mounts
+ * <sweep-status>, <sweep-histogram> and <sweep-filters>, plays the
+ * coordinator (merges every view-change into the state and hands it back to
+ * the views; the test hands in results), and records every event.
+ */
+
+import type { AggregateJson } from '../../src/engine/output.js';
+import type { EngineInfo } from '../../src/engine/types.js';
+import { svgMarkup, svgToPng } from '../../src/views/export.js';
+import '../../src/views/sweep-filters.js';
+import '../../src/views/sweep-histogram.js';
+import '../../src/views/sweep-status.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+
+export interface StatusProps {
+  engine: EngineInfo | null;
+  rows: number;
+  lastMs: number | null;
+  busy: boolean;
+}
+
+export interface ViewsHistApi {
+  /** Every view-change event's detail, in order. */
+  events: Partial<ViewState>[];
+  /** The state as merged from the events (what a coordinator would query). */
+  state: ViewState;
+  setResult(json: AggregateJson, state?: ViewState): Promise<void>;
+  setStatus(props: StatusProps): Promise<void>;
+  /** Resolves once every view has rendered. */
+  settled(): Promise<void>;
+  svgMarkup(svg: SVGSVGElement): string;
+  svgToPng(svg: SVGSVGElement, scale?: number, background?: string): Promise<Blob>;
+}
+
+declare global {
+  interface Window {
+    viewsHist: ViewsHistApi;
+  }
+}
+
+const root = document.getElementById('views') as HTMLElement;
+const status = document.createElement('sweep-status');
+const hist = document.createElement('sweep-histogram');
+const filters = document.createElement('sweep-filters');
+root.append(status, hist, filters);
+
+let state: ViewState = { ...DEFAULT_VIEW_STATE };
+const events: Partial<ViewState>[] = [];
+
+function apply(): void {
+  hist.state = state;
+  filters.state = state;
+}
+
+root.addEventListener(VIEW_CHANGE, (e) => {
+  const detail = (e as ViewChangeEvent).detail;
+  events.push(structuredClone(detail));
+  state = { ...state, ...detail };
+  api.state = state;
+  apply();
+});
+
+async function settled(): Promise<void> {
+  await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
+  await new Promise<void>((r) => requestAnimationFrame(() => r()));
+  await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
+}
+
+const api: ViewsHistApi = {
+  events,
+  state,
+  async setResult(json, s) {
+    if (s) state = { ...s };
+    api.state = state;
+    hist.result = json;
+    filters.result = json;
+    apply();
+    await settled();
+  },
+  async setStatus(p) {
+    status.engine = p.engine;
+    status.rows = p.rows;
+    status.lastMs = p.lastMs;
+    status.busy = p.busy;
+    await settled();
+  },
+  settled,
+  svgMarkup,
+  svgToPng,
+};
+window.viewsHist = api;
