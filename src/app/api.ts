@@ -14,6 +14,7 @@
 import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
+import type { ViewState } from '../views/view-state.js';
 
 export type { LoadOptions } from '../io/table.js';
 
@@ -67,6 +68,10 @@ export interface SweepscopeApi {
    * `sweepscope aggregate --json` prints for it. Does not change the page.
    */
   query(spec: QuerySpec): Promise<AggregateJson>;
+  /** The explorer's view state now (a copy): what the address holds and the views show. */
+  readonly state: ViewState;
+  /** The aggregates the views show now (the answer to `state`'s query), or null before the first. */
+  readonly lastResult: AggregateJson | null;
 }
 
 declare global {

@@ -1,10 +1,16 @@
 /**
  * The page: a sweep (generated in web workers, or read from a file) on the
  * engine chosen by `?engine=webgpu|cpu|auto` (WebGPU with automatic fallback to
- * the worker CPU engine), the aggregates of the current query as tables, and
- * `window.sweepscope` for automation (see api.ts).
+ * the worker CPU engine), the linked views of src/views on the aggregates of
+ * the current view state, and `window.sweepscope` for automation (see api.ts).
  *
- * Concurrency: every query (the form's and `sweepscope.query`'s) goes through
+ * The coordinator: this module owns the explorer's ViewState. Views dispatch
+ * `view-change` events (bubbling, composed) with a partial state; the page
+ * merges it, writes it to the URL (history.replaceState, so a copied link
+ * restores the view) and runs one query for it, at most one per animation
+ * frame; the answer and the state go to every view.
+ *
+ * Concurrency: every query (the views' and `sweepscope.query`'s) goes through
  * one LatestWins scheduler, so at most one runs and one waits; queries and
  * sweep loads take turns on the engine (`exclusive`), so a query never runs
  * while the engine's sweep is being replaced.
@@ -25,13 +31,14 @@ import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from './format.js';
 import { blobName, detectFormat, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
-import { pageView, type FormState, type ViewActions, type ViewState } from './view.js';
+import { pageView, type PageState, type ViewActions } from './view.js';
+import { readViewState, writeViewState } from '../views/url-state.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
 import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
 import './style.css';
 
 const DEFAULT_ROWS = 1_000_000;
 const DEFAULT_SEED = 1;
-const DEFAULT_FORM: Omit<FormState, 'primary'> = { normalize: true, lo: '0.8', hi: '1', bins: '50', secondary: '' };
 
 function numberParam(params: URLSearchParams, name: string, fallback: number): number {
   const raw = params.get(name);
@@ -52,21 +59,23 @@ const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBu
 const cores = browserCores();
 const root = document.getElementById('app') ?? document.body;
 
-const state: ViewState = {
+/** The view state from the address; malformed parts are reported once and left at their defaults. */
+const fromUrl = readViewState(url);
+const urlNotice = fromUrl.problems.length ? `The address's view state was partly ignored: ${fromUrl.problems.join('; ')}` : null;
+
+const state: PageState = {
   engine: null,
   engineNotice: choiceNotice,
   isolated,
   sweep: null,
   task: null,
-  params: [],
-  form: { ...DEFAULT_FORM, primary: '' },
+  data: null,
+  explorer: fromUrl.state,
   generate: { rows: Number.isFinite(startRows) ? String(startRows) : '', seed: Number.isFinite(startSeed) ? String(startSeed) : '' },
   busy: false,
-  error: null,
+  error: urlNotice,
   loadError: null,
   result: null,
-  pairA: '',
-  pairB: '',
   dragging: false,
 };
 
@@ -171,8 +180,11 @@ async function answer(spec: QuerySpec, wanted: () => boolean = () => true): Prom
 /** Id of the latest query the page itself asked for: only its answer is shown. */
 let latest = 0;
 
-/** Runs a query for the page and shows its answer (never rejects: failures are shown). */
-async function showQuery(spec: QuerySpec): Promise<void> {
+/**
+ * Runs a query for the page and shows its answer. Never rejects: a failure is
+ * shown (the views keep the last answer) and resolves to false.
+ */
+async function showQuery(spec: QuerySpec): Promise<boolean> {
   const id = ++latest;
   const wanted = (): boolean => id === latest;
   state.busy = true;
@@ -180,12 +192,13 @@ async function showQuery(spec: QuerySpec): Promise<void> {
   const t0 = performance.now();
   try {
     const a = await answer(spec, wanted);
-    if (a === null || !wanted() || a.session !== session) return;
+    if (a === null || !wanted() || a.session !== session) return false;
     state.result = { json: a.result.json, engineMs: a.result.engineMs, totalMs: performance.now() - t0 };
     state.error = null;
+    return true;
   } catch (e) {
-    if (!wanted()) return;
-    state.error = `Query failed: ${oneLine(errorMessage(e))}`;
+    if (wanted()) state.error = `Query failed: ${oneLine(errorMessage(e))}`;
+    return false;
   } finally {
     if (wanted()) {
       state.busy = false;
@@ -194,20 +207,44 @@ async function showQuery(spec: QuerySpec): Promise<void> {
   }
 }
 
-/** The form's fields as a query; strings as typed, so the engine's own checks report bad values. */
-function specFromForm(f: FormState): QuerySpec {
-  const lo = f.lo.trim();
-  const hi = f.hi.trim();
-  if ((lo === '') !== (hi === '')) throw new Error('give both ends of the range (lo and hi), or leave both empty for no brush');
-  const spec: QuerySpec = {
-    normalize: f.normalize,
-    range: lo === '' ? null : [Number(lo), Number(hi)],
-    secondary: f.secondary === '' ? null : f.secondary,
-  };
-  if (f.primary !== '') spec.primary = f.primary;
-  if (f.bins.trim() !== '') spec.bins = Number(f.bins);
+/** The query of a view state: everything but the matrix encoding (a view-only choice). */
+function specOf(v: ViewState): QuerySpec {
+  const spec: QuerySpec = { normalize: v.normalize, range: v.range, where: v.where, bins: v.bins };
+  if (v.metric !== undefined) spec.metric = v.metric;
+  if (v.primary !== undefined) spec.primary = v.primary;
+  if (v.secondary !== undefined) spec.secondary = v.secondary;
   return spec;
 }
+
+/** Writes the view state into the address (rows, seed, engine and other keys stay). */
+function writeUrl(v: ViewState): void {
+  const params = new URLSearchParams(location.search);
+  writeViewState(v, params);
+  const search = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+}
+
+/** A query for the current view state is due at the next animation frame (at most one a frame). */
+let queryFrame = 0;
+function scheduleQuery(): void {
+  if (queryFrame !== 0) return;
+  queryFrame = requestAnimationFrame(() => {
+    queryFrame = 0;
+    if (session) void showQuery(specOf(state.explorer));
+  });
+}
+
+/** A view asked for a change: merge it, put it in the address, and query (next frame). */
+function onViewChange(e: Event): void {
+  const detail = (e as ViewChangeEvent).detail;
+  if (typeof detail !== 'object' || detail === null) return;
+  e.stopPropagation();
+  state.explorer = { ...state.explorer, ...structuredClone(detail) };
+  writeUrl(state.explorer);
+  update();
+  scheduleQuery();
+}
+root.addEventListener(VIEW_CHANGE, onViewChange);
 
 // ---------------------------------------------------------------------------
 // Loading sweeps.
@@ -308,20 +345,16 @@ function summary(s: Session): SweepSummary {
   };
 }
 
-/** Shows a new sweep: its name, its parameters in the form, and its first query. */
-function installSweep(s: Session, prepared: Prepared): QuerySpec {
-  const names = s.sweep.params.map((p) => p.name);
+/** Shows a new sweep: its name and its trainings; its first query is the caller's. */
+function installSweep(s: Session, prepared: Prepared): void {
   state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: prepared.detail };
-  state.params = names;
-  state.form = { ...DEFAULT_FORM, primary: s.sweep.group >= 0 ? names[s.sweep.group] : (names[0] ?? '') };
-  const pick = (wanted: string, fallback: number): string => (names.includes(wanted) ? wanted : (names[fallback] ?? names[0] ?? ''));
-  state.pairA = pick('optimizer', 0);
-  state.pairB = pick('activation', 1);
-  if (state.pairA === state.pairB) state.pairB = names.find((n) => n !== state.pairA) ?? state.pairB;
+  state.data = s.sweep;
   state.result = null;
   state.error = null;
-  return specFromForm(state.form);
 }
+
+/** Loads after the first start from the default view state: the address's state was for the start-up sweep. */
+let loadsDone = 0;
 
 async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
   state.loadError = null;
@@ -345,9 +378,19 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
       return session;
     });
     state.task = null;
-    const first = installSweep(next, prepared);
+    installSweep(next, prepared);
+    if (loadsDone++ > 0) state.explorer = { ...DEFAULT_VIEW_STATE, where: {}, matrixEncoding: state.explorer.matrixEncoding };
     renderNow();
-    await showQuery(first);
+    const firstLoad = loadsDone === 1;
+    if (!(await showQuery(specOf(state.explorer))) && state.error !== null) {
+      // The state (from the address, say) does not fit this sweep: say why, and show the default view.
+      const why = state.error;
+      state.explorer = { ...DEFAULT_VIEW_STATE, where: {}, matrixEncoding: state.explorer.matrixEncoding };
+      await showQuery(specOf(state.explorer));
+      if (state.error === null) state.error = `${why} (the view was reset)`;
+    }
+    if (firstLoad && urlNotice !== null && state.error === null) state.error = urlNotice;
+    writeUrl(state.explorer);
     renderNow();
   } catch (e) {
     const message = oneLine(errorMessage(e));
@@ -375,33 +418,6 @@ function loadFromPage(source: LoadSource): void {
 // The page's controls.
 
 const actions: ViewActions = {
-  submit(form) {
-    const data = new FormData(form);
-    state.form = {
-      normalize: data.get('normalize') !== null,
-      lo: String(data.get('lo') ?? ''),
-      hi: String(data.get('hi') ?? ''),
-      bins: String(data.get('bins') ?? ''),
-      primary: String(data.get('primary') ?? ''),
-      secondary: String(data.get('secondary') ?? ''),
-    };
-    let spec: QuerySpec;
-    try {
-      spec = specFromForm(state.form);
-    } catch (e) {
-      latest++; // a newer request than any in flight: their answers are dropped
-      state.busy = false;
-      state.error = `Query failed: ${errorMessage(e)}`;
-      update();
-      return;
-    }
-    void showQuery(spec);
-  },
-  pair(which, name) {
-    if (which === 'a') state.pairA = name;
-    else state.pairB = name;
-    update();
-  },
   openFile(file) {
     loadFromPage(file);
   },
@@ -481,6 +497,12 @@ const api: SweepscopeApi = {
   },
   get sweep(): SweepSummary | null {
     return session ? summary(session) : null;
+  },
+  get state(): ViewState {
+    return structuredClone(state.explorer);
+  },
+  get lastResult(): AggregateJson | null {
+    return state.result?.json ?? null;
   },
   load(source: LoadSource, options?: LoadOptions): Promise<void> {
     return load(source, options);

@@ -218,30 +218,33 @@ describe('window.sweepscope in Chromium', () => {
       }
     });
 
-    it('shares one scheduler between the form and the API: every API call gets its own answer, the page shows its latest form query', async () => {
+    it('shares one scheduler between the views and the API: every API call gets its own answer, the views show the latest state', async () => {
       setUp();
-      const answers = await page.evaluate((specs) => {
-        const form = document.getElementById('query-form') as HTMLFormElement;
-        const bins = form.elements.namedItem('bins') as HTMLInputElement;
+      const answers = await page.evaluate(async (specs) => {
+        const view = document.querySelector('sweep-histogram')!;
+        const change = (bins: number): void => {
+          view.dispatchEvent(new CustomEvent('view-change', { detail: { bins }, bubbles: true, composed: true }));
+        };
+        const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
         const calls: Promise<unknown>[] = [];
-        // Interleaved: form, API, form, API, API, form — all before any answer.
-        bins.value = '7';
-        form.requestSubmit();
+        // Interleaved: view, API, view, API, API, view — the view changes a frame apart, so each one queries.
+        change(7);
         calls.push(window.sweepscope.query(specs[0]));
-        bins.value = '8';
-        form.requestSubmit();
+        await frame();
+        change(8);
         calls.push(window.sweepscope.query(specs[1]));
         calls.push(window.sweepscope.query(specs[2]));
-        bins.value = '9';
-        form.requestSubmit();
+        await frame();
+        change(9);
         return Promise.all(calls);
       }, CASES.map((c) => c.spec));
       answers.forEach((a, i) => expect(diffAggregates(a, expected[i], REL), JSON.stringify(CASES[i].spec)).toBeNull());
-      await page.waitForFunction(() => document.querySelectorAll('#histogram tbody tr').length === 9 && document.querySelector('#results.stale') === null, {
-        timeout: 20_000,
-      });
+      await page.waitForFunction(
+        () => window.sweepscope.lastResult?.histogram.edges.length === 10 && document.querySelector('#explorer')?.getAttribute('data-busy') === 'false',
+        { timeout: 20_000 },
+      );
       await new Promise((r) => setTimeout(r, 200));
-      expect(await page.$$eval('#histogram tbody tr', (r) => r.length)).toBe(9);
+      expect(await page.evaluate(() => window.sweepscope.lastResult!.histogram.edges.length)).toBe(10);
       expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
     });
 

@@ -2,7 +2,8 @@
  * Smoke test of the page in headless Chromium (`?engine=cpu`): it generates a
  * sweep in web workers, queries it on the browser worker engine, and its
  * answer equals the same query run in Node on a sweep generated in Node.
- * api.test.ts covers the engine choice, WebGPU and loading files.
+ * api.test.ts covers the engine choice, WebGPU and loading files;
+ * explorer.test.ts the linked views, the address and real mouse input.
  */
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -82,17 +83,19 @@ describe('the page in Chromium', () => {
     expect(foreignRequests(log.requests, server!.origin)).toEqual([]);
   });
 
-  it('shows the aggregates as tables', async () => {
+  it('shows the aggregates in the linked views', async () => {
     setUp();
     expect(await page.evaluate(() => window.sweepscope.rows)).toBe(ROWS);
-    const rowsCell = await page.$eval('#counts td[data-key="rows"]', (e) => e.textContent?.trim());
-    expect(rowsCell?.replace(/,/g, '')).toBe(String(ROWS));
-    const selected = Number((await page.$eval('#counts td[data-key="selected"]', (e) => e.textContent ?? '')).replace(/,/g, ''));
-    expect(selected).toBeGreaterThan(0);
-    expect(await page.$$eval('#histogram tbody tr', (r) => r.length)).toBe(50);
-    expect(await page.$$eval('#options table', (t) => t.length)).toBe(12);
-    expect(await page.$$eval('#pairs tbody tr', (r) => r.length)).toBeGreaterThan(1);
-    expect(await page.$$eval('#trellis table', (t) => t.length)).toBe(12);
+    const r = (await page.evaluate(() => window.sweepscope.lastResult))!;
+    expect(r.rows).toBe(ROWS);
+    expect(r.selected).toBeGreaterThan(0);
+    expect(r.histogram.edges.length).toBe(51);
+    const status = await page.$eval('sweep-status', (e) => e.shadowRoot!.textContent!.replace(/\s+/g, ' '));
+    expect(status.replace(/,/g, '')).toContain(`${ROWS} trainings`);
+    expect(await page.$eval('sweep-histogram', (e) => e.shadowRoot!.querySelectorAll('svg.plot').length)).toBe(1);
+    expect(await page.$eval('sweep-filters', (e) => e.shadowRoot!.querySelectorAll('[data-param]').length)).toBe(12);
+    expect(await page.$eval('sweep-matrix', (e) => e.shadowRoot!.querySelectorAll('rect.cell').length)).toBeGreaterThan(100);
+    expect(await page.$eval('sweep-trellis', (e) => e.shadowRoot!.querySelectorAll('g.panel').length)).toBe(5);
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
   });
 
@@ -104,33 +107,41 @@ describe('the page in Chromium', () => {
     expect(diffAggregates(browser, node, 1e-9)).toBeNull();
   });
 
-  it('shows a bad query as one message and keeps the data; only the latest query is shown', async () => {
+  /** Dispatches a view-change from a view, as a view would. */
+  function change(detail: Record<string, unknown>): Promise<void> {
+    return page.evaluate((d) => {
+      document.querySelector('sweep-histogram')!.dispatchEvent(new CustomEvent('view-change', { detail: d, bubbles: true, composed: true }));
+    }, detail);
+  }
+
+  it('shows a bad view change as one message and keeps the data; only the latest state is shown', async () => {
     setUp();
-    await page.$eval('#query-form input[name="lo"]', (e) => ((e as HTMLInputElement).value = '0.9'));
-    await page.$eval('#query-form input[name="hi"]', (e) => ((e as HTMLInputElement).value = '0.2'));
-    await page.click('#query-form button[type="submit"]');
+    await change({ range: [0.9, 0.2] });
     await page.waitForFunction(() => !(document.getElementById('error') as HTMLElement).hidden);
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/range 0\.9,0\.2 is empty/);
-    expect(await page.$$eval('#histogram tbody tr', (r) => r.length)).toBe(50);
+    expect(await page.evaluate(() => window.sweepscope.lastResult!.histogram.edges.length)).toBe(51);
 
-    // Two queries back to back: the page ends on the second one's answer.
-    await page.$eval('#query-form input[name="hi"]', (e) => ((e as HTMLInputElement).value = '1'));
-    await page.$eval('#query-form input[name="bins"]', (e) => ((e as HTMLInputElement).value = '7'));
-    await page.click('#query-form button[type="submit"]');
-    await page.$eval('#query-form input[name="bins"]', (e) => ((e as HTMLInputElement).value = '9'));
-    await page.click('#query-form button[type="submit"]');
-    await page.waitForFunction(() => document.querySelectorAll('#histogram tbody tr').length === 9, { timeout: 20_000 });
+    // Changes back to back: the views end on the last one's answer.
+    await change({ range: null, bins: 7 });
+    await change({ bins: 8 });
+    await new Promise((r) => setTimeout(r, 30));
+    await change({ bins: 9 });
+    await page.waitForFunction(() => window.sweepscope.lastResult!.histogram.edges.length === 10 && document.querySelector('#explorer')!.getAttribute('data-busy') === 'false', {
+      timeout: 20_000,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    expect(await page.$$eval('#histogram tbody tr', (r) => r.length)).toBe(9);
+    expect(await page.evaluate(() => window.sweepscope.lastResult!.histogram.edges.length)).toBe(10);
+    expect(new URL(page.url()).searchParams.get('bins')).toBe('9');
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
     expect(log.errors).toEqual([]);
   });
 
   it('renders something worth looking at (screenshot in test-artifacts/page.png)', async () => {
     setUp();
-    await page.$eval('#query-form input[name="bins"]', (e) => ((e as HTMLInputElement).value = '50'));
-    await page.click('#query-form button[type="submit"]');
-    await page.waitForFunction(() => document.querySelectorAll('#histogram tbody tr').length === 50, { timeout: 20_000 });
+    await change({ bins: 50, range: [0.8, 1] });
+    await page.waitForFunction(() => window.sweepscope.lastResult!.histogram.edges.length === 51 && document.querySelector('#explorer')!.getAttribute('data-busy') === 'false', {
+      timeout: 20_000,
+    });
     const png = await page.screenshot({ type: 'png', fullPage: true });
     const dir = join(REPO_ROOT, 'test-artifacts');
     await mkdir(dir, { recursive: true });
