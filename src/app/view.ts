@@ -154,7 +154,7 @@ export function pageView(s: PageState, act: ViewActions): TemplateResult {
               <sweep-matrix class="view-matrix" .state=${x} .result=${r.json}></sweep-matrix>
               <sweep-trellis class="view-trellis" .state=${x} .result=${r.json}></sweep-trellis>
             </div>
-            <sweep-parallel class="view-parallel" max-lines="20000" .sweep=${s.data} .state=${x} .result=${r.json}></sweep-parallel>
+            <sweep-parallel class="view-parallel" .sweep=${s.data} .state=${x} .result=${r.json}></sweep-parallel>
             <sweep-table class="view-table" .sweep=${s.data} .state=${x} .result=${r.json}></sweep-table>
           </div>
         </main>`

@@ -112,9 +112,7 @@ export async function drive<T>(steps: RowSteps<T>, opts: DriveOptions = {}): Pro
   const yieldFn = opts.yieldFn ?? yieldToMain;
   let t0 = now();
   for (;;) {
-    const q0 = now();
     const r = steps.next();
-    if (now() - q0 > 20) console.log('SLOWSTEP', (now() - q0).toFixed(0), new Error().stack?.split('\n').slice(1, 4).join(' | '));
     if (r.done) return r.value;
     if (opts.signal?.aborted) {
       steps.return(undefined as never);
@@ -259,27 +257,29 @@ export function shownOf(sel: RowSelection, row: number): number {
 /** Selected row indices in ascending order, a block per step. `rows` restricts to those rows (ascending), else all. */
 export function* selectedRowsSteps(sel: RowSelection, rows?: ArrayLike<number>): RowSteps<Uint32Array> {
   const n = rows ? rows.length : sel.sweep.rows;
-  let out = new Uint32Array(Math.min(n, 1 << 16));
+  // room for every row up front (no copies while growing); trimmed at the end when much is left
+  const out = new Uint32Array(n);
   let count = 0;
   for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS) {
     const r1 = Math.min(n, r0 + BLOCK_ROWS);
-    if (count + (r1 - r0) > out.length) {
-      const grown = new Uint32Array(Math.min(n, Math.max(out.length * 2, count + (r1 - r0))));
-      grown.set(out.subarray(0, count));
-      out = grown;
-    }
     for (let k = r0; k < r1; k++) {
       const i = rows ? rows[k] : k;
       if (isSelected(sel, i)) out[count++] = i;
     }
     if (r1 < n) yield r1 / n;
   }
-  return out.slice(0, count);
+  return trimmed(out, count);
 }
 
 /** Selected row indices in ascending order, at once. */
 export function selectedRows(sel: RowSelection, rows?: ArrayLike<number>): Uint32Array {
   return runSync(selectedRowsSteps(sel, rows));
+}
+
+/** The first `count` entries: a view when they fill most of the array, else a copy (freeing the rest). */
+function trimmed(a: Uint32Array, count: number): Uint32Array {
+  if (count === a.length) return a;
+  return count >= a.length / 2 ? a.subarray(0, count) : a.slice(0, count);
 }
 
 // ---------------------------------------------------------------------------
@@ -404,7 +404,7 @@ export function* sortByMetricSteps(sweep: Sweep, m: number, rows: ArrayLike<numb
     [keys, keys2] = [keys2, keys];
     [idx, idx2] = [idx2, idx];
   }
-  return count === idx.length ? idx : idx.slice(0, count);
+  return trimmed(idx, count);
 }
 
 // ---------------------------------------------------------------------------

@@ -12,10 +12,12 @@
  * per group or raw, as the state says.
  *
  * Lines: a deterministic sample of at most `maxLines` trainings (all when
- * fewer), its size shown. Lines outside the selection are drawn faint grey,
- * the selected ones in their group's colour on top; alpha blending shows
- * density. Which lines are selected is decided here, per row, with exactly the
- * engine's semantics (selection.ts); `result` only gives the counts.
+ * fewer; by default 200k on a GPU, 5k on a software rasterizer), its size
+ * shown. Lines outside the selection are drawn faint grey, the selected ones
+ * in their group's colour on top; alpha blending shows density. Which lines
+ * are selected is decided here, per row, with exactly the engine's semantics
+ * (selection.ts); `result` only gives the counts. Drawing goes in chunks
+ * timed to ~16 ms each, so a slow rasterizer never freezes the page.
  *
  * Interaction: drag vertically on an axis to brush it (a filter on the options
  * whose bands the brush overlaps, or the metric range); a click on an axis
@@ -53,9 +55,9 @@ import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js'
 /** Most lines drawn by default on a GPU. */
 export const DEFAULT_MAX_LINES = 200_000;
 /**
- * Most lines drawn by default by a software rasterizer: SwiftShader fills some
- * 30M blended line pixels a second on two cores, so 200k lines (12 segments
- * of ~150 px each) would take over 15 s to draw; 5k take about half a second.
+ * Most lines drawn by default by a software rasterizer: SwiftShader (headless
+ * Chromium without a GPU, two cores) fills some 30M blended line pixels a
+ * second, so 200k lines of 12 segments take about 10 s to draw; 5k about 0.3 s.
  */
 export const SOFTWARE_MAX_LINES = 5_000;
 /**
@@ -63,7 +65,7 @@ export const SOFTWARE_MAX_LINES = 5_000;
  * page responsive, long enough that waiting for each chunk (a few ms on
  * SwiftShader) costs little.
  */
-const DRAW_SLICE_MS = 24;
+const DRAW_SLICE_MS = 16;
 /** Most lines written into an exported SVG. */
 export const SVG_MAX_LINES = 5_000;
 /** Share of an option's band that the random offsets spread over. */
@@ -508,6 +510,40 @@ function* selectionSteps(
   return count;
 }
 
+/**
+ * Alpha of one line so that where `lines` lines overlap as much as they do on
+ * average (about 1.3 px of line per px of axis spacing, spread over the plot's
+ * height) a share `coverage` of the colour shows: the more lines, the fainter
+ * each. Never below `min`: an 8-bit framebuffer stops accumulating tiny
+ * alphas (a step under half a level rounds away).
+ */
+export function lineAlpha(lines: number, plotHeight: number, coverage: number, min: number, max: number): number {
+  const overlap = Math.max(1, (lines * 1.3) / Math.max(1, plotHeight));
+  return Math.max(min, Math.min(max, 1 - (1 - coverage) ** (1 / overlap)));
+}
+
+let measureContext: CanvasRenderingContext2D | null | undefined;
+
+/** `text` cut with an ellipsis to fit `width` px in `font` (CSS font shorthand). */
+export function fitText(text: string, width: number, font: string): string {
+  if (measureContext === undefined) measureContext = document.createElement('canvas').getContext('2d');
+  const ctx = measureContext;
+  const measure = (t: string): number => {
+    if (!ctx) return t.length * 7;
+    ctx.font = font;
+    return ctx.measureText(t).width;
+  };
+  if (measure(text) <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (measure(`${text.slice(0, mid)}…`) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, Math.max(1, lo))}…`;
+}
+
 // ---------------------------------------------------------------------------
 // The element.
 
@@ -578,7 +614,7 @@ export class SweepParallel extends LitElement {
   private glError: string | null = null;
   private resizeObserver: ResizeObserver | null = null;
   /** Inputs that the pipeline has finished for. */
-  private done = { geometry: '', selection: '' };
+  private done = { geometry: '', selection: '', draw: '' };
   private running: Promise<void> | null = null;
   private rerun = false;
   private abort = { aborted: false };
@@ -841,7 +877,7 @@ export class SweepParallel extends LitElement {
       this.lines = null;
       this.axes = [];
       this.geometry = null;
-      this.done = { geometry: '', selection: '' };
+      this.done = { geometry: '', selection: '', draw: '' };
       this.renderer?.setGeometry(new Uint16Array(0), new Uint8Array(0));
       this.requestUpdate();
       return;
@@ -890,7 +926,13 @@ export class SweepParallel extends LitElement {
         this.done.selection = selectionKey;
       }
       this.requestUpdate();
-      await this.drawLines(signal);
+      // draw again only when something drawn changed (not for, say, a new bin count)
+      const drawKey = `${selectionKey}|${this._width}x${this._height}@${window.devicePixelRatio}`;
+      if (this.done.draw !== drawKey) {
+        this.done.draw = '';
+        await this.drawLines(signal);
+        this.done.draw = drawKey;
+      }
     } catch (e) {
       if (e instanceof AbortedError) return;
       this.error = e instanceof Error ? e.message : String(e);
@@ -929,9 +971,8 @@ export class SweepParallel extends LitElement {
     const n = this.lines?.rows.length ?? 0;
     const sel = this.selectedInSample;
     const grey = rgb(this.colour('--sweep-muted', '#5f6b7a'));
-    // Density by alpha: the more lines, the fainter each.
-    const alphaUnselected = Math.min(0.35, Math.max(0.012, 150 / Math.max(1, n - sel)));
-    const alphaSelected = Math.min(0.85, Math.max(0.03, 900 / Math.max(1, sel)));
+    const alphaUnselected = lineAlpha(n - sel, f.height, 0.35, 0.012, 0.5);
+    const alphaSelected = lineAlpha(sel, f.height, 0.5, 0.02, 0.8);
     return {
       frame: [f.left, f.top, f.spacing, f.height],
       size: [w, h],
@@ -1007,6 +1048,11 @@ export class SweepParallel extends LitElement {
     const left = Math.max(MARGIN.left, Math.min(spacing0 / 2, (firstName.length * 6.8) / 2 + 6));
     const inner = Math.max(10, w - left - MARGIN.right);
     return { left, top: MARGIN.top, spacing: inner / (slots - 1), height: Math.max(10, h - MARGIN.top - MARGIN.bottom), width: w };
+  }
+
+  /** The host's font family, for measuring labels. */
+  private get fontFamily(): string {
+    return getComputedStyle(this).fontFamily || 'system-ui, sans-serif';
   }
 
   private axisByKey(key: string): AxisModel | undefined {
@@ -1166,7 +1212,8 @@ export class SweepParallel extends LitElement {
     overlay.insertBefore(bg, overlay.firstChild);
     if (note) overlay.appendChild(note);
     try {
-      return svgMarkup(overlay);
+      // without the template engine's comment markers
+      return svgMarkup(overlay).replace(/<!--[\s\S]*?-->/g, '');
     } finally {
       bg.remove();
       g.remove();
@@ -1237,6 +1284,8 @@ export class SweepParallel extends LitElement {
     const y = (t: number): number => f.top + (1 - t) * f.height;
     const fg = 'var(--sweep-fg)';
     const muted = 'var(--sweep-muted)';
+    const family = this.fontFamily;
+    const filtered = a.kind === 'metric' ? this.state.range !== null : a.key in this.state.where;
     const ticks: SVGTemplateResult[] = [];
     const brushes: SVGTemplateResult[] = [];
     const brushRect = (t0: number, t1: number, cls: string): SVGTemplateResult =>
@@ -1253,7 +1302,7 @@ export class SweepParallel extends LitElement {
           fill=${muted} fill-opacity="0.10" pointer-events="none"></rect>`);
         if (o % every === 0)
           ticks.push(svg`<text class="option" x=${x + 8} y=${y((b0 + b1) / 2)} dy="0.32em" fill=${fg} stroke="var(--sweep-bg)" stroke-width="3"
-            paint-order="stroke" pointer-events="none">${label === MISSING_LABEL ? 'missing' : label}</text>`);
+            paint-order="stroke" pointer-events="none">${fitText(label === MISSING_LABEL ? 'missing' : label, f.spacing - 14, `11px ${family}`)}</text>`);
         if (allowed && allowed.includes(label)) brushes.push(brushRect(b0, b1, 'filter'));
       });
     } else {
@@ -1289,9 +1338,7 @@ export class SweepParallel extends LitElement {
         fill="var(--sweep-accent)" fill-opacity="0.12" stroke="var(--sweep-brush)" stroke-dasharray="3 2" pointer-events="none"></rect>`);
     }
     // names longer than the space between axes are cut (the full name is the tooltip)
-    const maxChars = Math.max(4, Math.floor((f.spacing - 6) / 6.8));
-    const title = a.key.length > maxChars ? `${a.key.slice(0, maxChars - 1)}…` : a.key;
-    const filtered = a.kind === 'metric' ? this.state.range !== null : a.key in this.state.where;
+    const title = fitText(a.key, f.spacing - 8, `${filtered ? 700 : 600} 12px ${family}`);
     return svg`<g class="axis" data-axis=${a.key} data-kind=${a.kind} opacity=${dx ? 0.75 : 1}>
       <line x1=${x} x2=${x} y1=${y(1)} y2=${y(0)} stroke=${fg} stroke-width="1"></line>
       ${ticks}${brushes}

@@ -445,7 +445,7 @@ export class SweepTable extends LitElement {
     const parts: string[] = [];
     let done = 0;
     let t0 = performance.now();
-    const chunkRows = 8192;
+    const chunkRows = 4096;
     for (const chunk of toCsv(sweep, rows, chunkRows)) {
       parts.push(chunk);
       if (parts.length > 1) done = Math.min(rows.length, done + chunkRows);
