@@ -6,6 +6,7 @@
  */
 
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
@@ -41,25 +42,14 @@ export class SweepFilters extends LitElement {
     this.state = DEFAULT_VIEW_STATE;
   }
 
-  static override styles = css`
+  static override styles = [
+    viewTheme,
+    css`
     :host {
-      display: block;
-      --sweep-fg: #1f2933;
-      --sweep-muted: #5f6b7a;
-      --sweep-accent: #0072b2;
-      --sweep-button-bg: #f3f5f8;
-      --sweep-button-line: #c9d0d8;
       --sweep-panel: #ffffff;
-      color: var(--sweep-fg);
-      font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --sweep-fg: #e6eaef;
-        --sweep-muted: #a3adb9;
-        --sweep-accent: #56b4e9;
-        --sweep-button-bg: #222932;
-        --sweep-button-line: #46505c;
         --sweep-panel: #14181e;
       }
     }
@@ -189,7 +179,8 @@ export class SweepFilters extends LitElement {
     .chip:focus-within .only {
       display: block;
     }
-  `;
+  `,
+  ];
 
   private allowedOf(param: string, options: readonly string[]): Set<string> {
     const w = this.state?.where?.[param];

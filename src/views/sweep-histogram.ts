@@ -15,6 +15,7 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { categorical } from './palette.js';
@@ -162,30 +163,19 @@ export class SweepHistogram extends LitElement {
     this._cursor = 'crosshair';
   }
 
-  static override styles = css`
+  static override styles = [
+    viewTheme,
+    css`
     :host {
-      display: block;
-      --sweep-fg: #1f2933;
-      --sweep-muted: #5f6b7a;
       --sweep-grid: #e3e7ec;
       --sweep-bg: #ffffff;
       --sweep-brush: #1f2933;
-      --sweep-accent: #0072b2;
-      --sweep-button-bg: #f3f5f8;
-      --sweep-button-line: #c9d0d8;
-      color: var(--sweep-fg);
-      font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --sweep-fg: #e6eaef;
-        --sweep-muted: #a3adb9;
         --sweep-grid: #2f3742;
         --sweep-bg: #14181e;
         --sweep-brush: #e6eaef;
-        --sweep-accent: #56b4e9;
-        --sweep-button-bg: #222932;
-        --sweep-button-line: #46505c;
       }
     }
     .toolbar {
@@ -257,7 +247,8 @@ export class SweepHistogram extends LitElement {
       border: 1px dashed var(--sweep-button-line);
       border-radius: 6px;
     }
-  `;
+  `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();

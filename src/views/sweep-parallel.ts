@@ -29,6 +29,7 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
+import { viewTheme } from './theme.js';
 import createREGL from 'regl';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
@@ -637,32 +638,21 @@ export class SweepParallel extends LitElement {
     this._drag = null;
   }
 
-  static override styles = css`
+  static override styles = [
+    viewTheme,
+    css`
     :host {
-      display: block;
       min-width: 0;
       height: 480px;
-      --sweep-fg: #1f2933;
-      --sweep-muted: #5f6b7a;
       --sweep-grid: #c9d0d8;
       --sweep-bg: #ffffff;
       --sweep-brush: #1f2933;
-      --sweep-accent: #0072b2;
-      --sweep-button-bg: #f3f5f8;
-      --sweep-button-line: #c9d0d8;
-      color: var(--sweep-fg);
-      font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --sweep-fg: #e6eaef;
-        --sweep-muted: #a3adb9;
         --sweep-grid: #46505c;
         --sweep-bg: #14181e;
         --sweep-brush: #e6eaef;
-        --sweep-accent: #56b4e9;
-        --sweep-button-bg: #222932;
-        --sweep-button-line: #46505c;
       }
     }
     .wrap {
@@ -729,7 +719,8 @@ export class SweepParallel extends LitElement {
     .error {
       color: #b2182b;
     }
-  `;
+  `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();

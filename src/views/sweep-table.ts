@@ -12,6 +12,7 @@
  */
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
@@ -97,32 +98,21 @@ export class SweepTable extends LitElement {
     this._exporting = '';
   }
 
-  static override styles = css`
+  static override styles = [
+    viewTheme,
+    css`
     :host {
-      display: block;
       min-width: 0;
       height: 420px;
-      --sweep-fg: #1f2933;
-      --sweep-muted: #5f6b7a;
       --sweep-grid: #e3e7ec;
       --sweep-bg: #ffffff;
       --sweep-stripe: #f6f8fa;
-      --sweep-accent: #0072b2;
-      --sweep-button-bg: #f3f5f8;
-      --sweep-button-line: #c9d0d8;
-      color: var(--sweep-fg);
-      font: 13px/1.35 system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     }
     @media (prefers-color-scheme: dark) {
       :host {
-        --sweep-fg: #e6eaef;
-        --sweep-muted: #a3adb9;
         --sweep-grid: #2f3742;
         --sweep-bg: #14181e;
         --sweep-stripe: #1a1f26;
-        --sweep-accent: #56b4e9;
-        --sweep-button-bg: #222932;
-        --sweep-button-line: #46505c;
       }
     }
     .wrap {
@@ -222,7 +212,8 @@ export class SweepTable extends LitElement {
     .error {
       color: #b2182b;
     }
-  `;
+  `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();
