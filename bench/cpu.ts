@@ -11,6 +11,7 @@ import { createNodeWorkerEngine } from '../src/engine/node-workers.js';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import type { Engine, QuerySpec } from '../src/engine/types.js';
 import { benchGenerate } from './generate.js';
+import { percentile, timeQuery } from './timing.js';
 
 const sizes = (process.env.BENCH_ROWS ?? '1000000,10000000').split(',').map(Number);
 const repeats = Number(process.env.BENCH_REPEATS ?? 15);
@@ -34,11 +35,6 @@ const queries: Record<string, { spec: QuerySpec; incremental: boolean }> = {
   'brush move [0.1, 1]': { spec: { ...full, range: [0.1, 1] }, incremental: true },
 };
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
-
 async function main(): Promise<void> {
   console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}`);
   for (const rows of sizes) {
@@ -57,18 +53,7 @@ async function main(): Promise<void> {
       try {
         const session = await Session.open(sweep, engine);
         for (const [name, { spec, incremental }] of Object.entries(queries)) {
-          session.incremental = incremental;
-          await session.query(spec); // warm-up: JIT, statistics, and the full query a brush move starts from
-          const times: number[] = [];
-          let share = 0;
-          for (let i = 0; i < repeats; i++) {
-            // move the brush a little each time, as a user would
-            const q = spec.range ? { ...spec, range: [spec.range[0] + (i % 2) * 0.001, spec.range[1]] as [number, number] } : spec;
-            const t0 = performance.now();
-            const r = await session.query(q);
-            times.push(performance.now() - t0);
-            share = r.json.baseline ? r.json.selected / r.json.baseline : 0;
-          }
+          const { times, share } = await timeQuery(session, spec, incremental, repeats);
           console.log(
             `query ${rows.toLocaleString('en')} trainings, ${label.padEnd(11)} ${name.padEnd(26)} p50 ${percentile(times, 0.5).toFixed(1).padStart(7)} ms  p95 ${percentile(times, 0.95).toFixed(1).padStart(7)} ms  (${(100 * share).toFixed(0)}% selected)`,
           );

@@ -5,6 +5,7 @@ import { WebGpuEngine } from '../src/engine/gpu/gpu-engine.js';
 import { compilePlan } from '../src/engine/plan.js';
 import type { QuerySpec } from '../src/engine/types.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
+import { percentile } from './timing.js';
 
 export interface GpuBenchResult {
   adapter: string;
@@ -15,11 +16,6 @@ export interface GpuBenchResult {
 }
 
 const full: QuerySpec = { normalize: true, range: [0.8, 1], where: { batch_size: ['32', '64', '128'] }, secondary: 'optimizer' };
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
-}
 
 async function gpuBench(rows: number, repeats: number): Promise<GpuBenchResult> {
   const sweep = generateNwsSweep(rows, 1);

@@ -28,7 +28,7 @@ import type { LoadOptions } from '../io/table.js';
 import { SweepError, validateSweep, type Sweep } from '../model/sweep.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
-import { errorMessage, fmtInt, fmtMs, fmtPercent } from './format.js';
+import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
 import { blobName, detectFormat, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
@@ -177,12 +177,20 @@ async function answer(spec: QuerySpec, wanted: () => boolean = () => true): Prom
   }
 }
 
-/** Id of the latest query the page itself asked for: only its answer is shown. */
+/** Id of the latest query the page itself asked for. */
 let latest = 0;
+/** Id of the query whose answer the views show. */
+let shown = 0;
 
 /**
  * Runs a query for the page and shows its answer. Never rejects: a failure is
  * shown (the views keep the last answer) and resolves to false.
+ *
+ * An answer newer than the one shown is shown even when a later query is
+ * already asked for: while a brush is dragged, a query is asked for every
+ * frame, and the views follow at the engine's pace rather than wait for the
+ * drag to stop. The scheduler (LatestWins) drops the queries that were never
+ * started in favour of the newest.
  */
 async function showQuery(spec: QuerySpec): Promise<boolean> {
   const id = ++latest;
@@ -192,9 +200,11 @@ async function showQuery(spec: QuerySpec): Promise<boolean> {
   const t0 = performance.now();
   try {
     const a = await answer(spec, wanted);
-    if (a === null || !wanted() || a.session !== session) return false;
+    if (a === null || id < shown || a.session !== session) return false;
+    shown = id;
     state.result = { json: a.result.json, engineMs: a.result.engineMs, totalMs: performance.now() - t0 };
     state.error = null;
+    if (!wanted()) update();
     return true;
   } catch (e) {
     if (wanted()) state.error = `Query failed: ${oneLine(errorMessage(e))}`;

@@ -9,7 +9,7 @@ import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo } from '../engine/types.js';
 import type { Sweep } from '../model/sweep.js';
 import type { ViewState as ExplorerState } from '../views/view-state.js';
-import { fmtInt } from './format.js';
+import { fmtInt } from '../views/format.js';
 import './views.js';
 
 /** The sweep on the engine. */
@@ -57,96 +57,86 @@ export interface ViewActions {
   generate(form: HTMLFormElement): void;
 }
 
-/** The engine line: which engine runs, on what, and why. */
-export function describeEngine(e: EngineInfo | null): string {
-  if (e === null) return 'starting…';
-  const what = e.kind === 'cpu' ? `CPU${e.adapter ? ` (${e.adapter})` : ''}` : `WebGPU${e.adapter ? ` on ${e.adapter}` : ''}`;
-  return `${what}${e.reason ? ` — ${e.reason}` : ''}`;
-}
-
-function statusBar(s: PageState): TemplateResult {
-  const memory = s.isolated
-    ? html`<span class="ok">shared</span> (crossOriginIsolated)`
-    : html`<span class="warn">not shared</span> (not crossOriginIsolated: generation runs in one worker and each engine worker holds a copy of the sweep)`;
-  // Green for a hardware GPU; amber for a software adapter, a fallback or a missing GPU; plain for a chosen CPU engine.
-  const reason = s.engine?.reason ?? '';
-  const engineClass =
-    s.engine === null ? '' : /software|fell back|not available/i.test(reason) ? 'warn' : s.engine.kind === 'webgpu' ? 'ok' : '';
-  return html`<section id="status" class="status">
-    <div>
-      <b>Engine:</b> <span id="engine-info" class=${engineClass} data-kind=${s.engine?.kind ?? ''}>${describeEngine(s.engine)}</span>
-      ${s.engineNotice ? html`<div id="engine-notice" class="warn">${s.engineNotice}</div>` : nothing}
-    </div>
-    <div><b>Memory:</b> <span id="memory-info">${memory}</span></div>
-    ${s.sweep ? html`<div><b>Sweep:</b> <span id="sweep-info">${s.sweep.detail}</span></div>` : nothing}
-  </section>`;
-}
-
 function progressBar(s: PageState): TemplateResult | typeof nothing {
   const t = s.task;
   if (!t) return nothing;
-  return html`<section id="progress" class="progress">
+  return html`<div id="progress" class="progress" role="status">
     ${t.total > 0 ? html`<progress max=${t.total} .value=${Math.min(t.done, t.total)}></progress>` : html`<progress></progress>`}
     <span id="progress-label">${t.label}</span>
-  </section>`;
+  </div>`;
 }
 
-/** Opening a file (picker or drop) and generating a synthetic sweep. */
-function loadSection(s: PageState, act: ViewActions): TemplateResult {
-  return html`<section id="load" class="load">
-    <label
-      >Open a sweep file (.csv, .arrow):
-      <input
-        id="file-input"
-        type="file"
-        accept=".csv,.arrow,.feather,.ipc,text/csv"
-        @change=${(e: Event) => {
-          const input = e.currentTarget as HTMLInputElement;
-          const file = input.files?.[0];
-          if (file) act.openFile(file);
-          input.value = '';
+/** Opening a file (picker or drop) and generating a synthetic sweep in a dialog. */
+function loadTools(s: PageState, act: ViewActions): TemplateResult {
+  const dialog = (e: Event): HTMLDialogElement | null => (e.currentTarget as Element).ownerDocument.querySelector('#generate-dialog');
+  return html`<div id="load" class="load" role="toolbar" aria-label="Load a sweep">
+      <label class="button" title="Open a .csv or .arrow sweep (or drop one onto the page)"
+        >Open file…<input
+          id="file-input"
+          type="file"
+          accept=".csv,.arrow,.feather,.ipc,text/csv"
+          @change=${(e: Event) => {
+            const input = e.currentTarget as HTMLInputElement;
+            const file = input.files?.[0];
+            if (file) act.openFile(file);
+            input.value = '';
+          }}
+      /></label>
+      <button id="generate-open" type="button" @click=${(e: Event) => dialog(e)?.showModal()}>
+        Generate…
+      </button>
+    </div>
+    <dialog id="generate-dialog" aria-labelledby="generate-title">
+      <form
+        id="generate-form"
+        novalidate
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          const form = e.currentTarget as HTMLFormElement;
+          form.closest('dialog')?.close();
+          act.generate(form);
         }}
-    /></label>
-    <span class="note">or drop one onto the page</span>
-    <form
-      id="generate-form"
-      novalidate
-      @submit=${(e: Event) => {
-        e.preventDefault();
-        act.generate(e.currentTarget as HTMLFormElement);
-      }}
-    >
-      or generate
-      <label>rows <input type="number" name="rows" min="1" step="1" .value=${s.generate.rows} size="9" /></label>
-      <label>seed <input type="number" name="seed" min="0" step="1" .value=${s.generate.seed} size="5" /></label>
-      <button type="submit">Generate</button>
-    </form>
-  </section>`;
+      >
+        <h2 id="generate-title">Generate a synthetic sweep</h2>
+        <p class="note">The planted model of data/README.md: the same rows and seed give the same sweep everywhere.</p>
+        <label>Trainings <input type="number" name="rows" min="1" step="1" required .value=${s.generate.rows} size="10" /></label>
+        <label>Seed <input type="number" name="seed" min="0" step="1" .value=${s.generate.seed} size="6" /></label>
+        <div class="actions">
+          <button type="button" @click=${(e: Event) => (e.currentTarget as Element).closest('dialog')?.close()}>Cancel</button>
+          <button type="submit" class="primary">Generate</button>
+        </div>
+      </form>
+    </dialog>`;
 }
 
 export function pageView(s: PageState, act: ViewActions): TemplateResult {
   const r = s.result;
   const x = s.explorer;
-  return html`<header>
-      <h1>sweepscope</h1>
-      <p class="sub">
-        ${s.sweep
-          ? html`<span id="sweep-name">${s.sweep.name}</span>: <b id="row-count">${fmtInt(s.sweep.rows)}</b> trainings`
-          : html`<span id="sweep-name">No sweep loaded yet</span>`}
-      </p>
+  return html`<header class="top">
+      <div class="title">
+        <h1>sweepscope</h1>
+        <p class="sub">
+          ${s.sweep
+            ? html`<span id="sweep-name">${s.sweep.name}</span>: <b id="row-count">${fmtInt(s.sweep.rows)}</b> trainings`
+            : html`<span id="sweep-name">No sweep loaded yet</span>`}
+        </p>
+      </div>
+      ${progressBar(s)} ${loadTools(s, act)}
     </header>
-    ${statusBar(s)} ${loadSection(s, act)} ${progressBar(s)}
+    <sweep-status
+      class="area-status"
+      .engine=${s.engine}
+      .notice=${s.engineNotice}
+      .isolated=${s.isolated}
+      .rows=${s.sweep?.rows ?? 0}
+      .detail=${s.sweep?.detail ?? ''}
+      .lastMs=${r?.totalMs ?? null}
+      .busy=${s.busy}
+    ></sweep-status>
     <div id="load-error" class="error" role="alert" ?hidden=${s.loadError === null}>${s.loadError ?? ''}</div>
     <div id="error" class="error" role="alert" ?hidden=${s.error === null}>${s.error ?? ''}</div>
     ${r
       ? html`<main id="explorer" class="explorer" data-busy=${String(s.busy)}>
-          <sweep-status
-            class="area-status"
-            .engine=${s.engine}
-            .rows=${r.json.rows}
-            .lastMs=${r.totalMs}
-            .busy=${s.busy}
-          ></sweep-status>
           <aside class="area-filters"><sweep-filters .state=${x} .result=${r.json}></sweep-filters></aside>
           <div class="area-views">
             <sweep-histogram class="view-histogram" .state=${x} .result=${r.json}></sweep-histogram>

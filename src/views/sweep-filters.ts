@@ -45,14 +45,6 @@ export class SweepFilters extends LitElement {
   static override styles = [
     viewTheme,
     css`
-    :host {
-      --sweep-panel: #ffffff;
-    }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        --sweep-panel: #14181e;
-      }
-    }
     .summary {
       display: flex;
       flex-wrap: wrap;
@@ -121,8 +113,8 @@ export class SweepFilters extends LitElement {
       opacity: 0.6;
     }
     .reset {
-      border: 1px solid var(--sweep-button-line);
-      background: var(--sweep-button-bg);
+      border: 1px solid var(--sweep-line);
+      background: var(--sweep-panel);
       border-radius: 6px;
       padding: 3px 10px;
     }
@@ -134,7 +126,7 @@ export class SweepFilters extends LitElement {
       display: inline-flex;
       align-items: center;
       gap: 5px;
-      border: 1px dashed var(--sweep-button-line);
+      border: 1px dashed var(--sweep-line);
       background: transparent;
       color: var(--sweep-muted);
       border-radius: 999px;
@@ -157,7 +149,7 @@ export class SweepFilters extends LitElement {
       width: 9px;
       height: 9px;
       border-radius: 50%;
-      border: 1px solid var(--sweep-panel);
+      border: 1px solid var(--sweep-bg);
       flex: none;
     }
     /* "only" appears over the chip while it is hovered or focused, without moving anything. */
@@ -168,8 +160,8 @@ export class SweepFilters extends LitElement {
       transform: translateX(-50%);
       z-index: 1;
       display: none;
-      border: 1px solid var(--sweep-button-line);
-      background: var(--sweep-panel);
+      border: 1px solid var(--sweep-line);
+      background: var(--sweep-bg);
       border-radius: 4px;
       padding: 0 6px;
       font-size: 11px;

@@ -15,30 +15,12 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { viewTheme } from './theme.js';
+import { ColorSchemeController, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { categorical } from './palette.js';
+import { niceTicks, stepDecimals, tickStep } from './scale.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
-
-/** Colours of the chart, read from the host's CSS custom properties. */
-interface Theme {
-  fg: string;
-  muted: string;
-  grid: string;
-  bg: string;
-  brush: string;
-  accent: string;
-}
-
-const THEME_VARS: Record<keyof Theme, [string, string]> = {
-  fg: ['--sweep-fg', '#1f2933'],
-  muted: ['--sweep-muted', '#5f6b7a'],
-  grid: ['--sweep-grid', '#e3e7ec'],
-  bg: ['--sweep-bg', '#ffffff'],
-  brush: ['--sweep-brush', '#1f2933'],
-  accent: ['--sweep-accent', '#0072b2'],
-};
 
 /** Opacity of the baseline (outside the brush) bars. */
 const FADED = 0.28;
@@ -91,29 +73,6 @@ function fmtCount(n: number): string {
   return Math.abs(n) >= 10_000 ? compact.format(n) : integer.format(n);
 }
 
-/** A round step for about `count` ticks over [lo, hi]. */
-export function tickStep(lo: number, hi: number, count: number): number {
-  const raw = (hi - lo) / Math.max(1, count);
-  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const e = raw / p;
-  return (e >= 7.5 ? 10 : e >= 3.5 ? 5 : e >= 1.5 ? 2 : 1) * p;
-}
-
-function stepDecimals(step: number): number {
-  return Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-}
-
-/** Round tick values inside [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count: number): number[] {
-  if (!(hi > lo)) return Number.isFinite(lo) ? [lo] : [];
-  const step = tickStep(lo, hi, count);
-  const d = stepDecimals(step);
-  const out: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k <= Math.floor(hi / step + 1e-9); k++) out.push(Number((k * step).toFixed(d)));
-  return out;
-}
-
 /** Decimals to show a value on an axis spanning `span`: three significant digits of the span. */
 function valueDecimals(span: number): number {
   return span > 0 && Number.isFinite(span) ? Math.max(0, 3 - Math.round(Math.log10(span))) : 3;
@@ -148,9 +107,10 @@ export class SweepHistogram extends LitElement {
   private drag: Drag | null = null;
   private raf = 0;
   private lastSent: string | null = null;
-  private resizeObserver: ResizeObserver | null = null;
-  private readonly media = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
-  private readonly onScheme = (): void => this.requestUpdate();
+  private readonly scheme = new ColorSchemeController(this);
+  private readonly size = new SizeController(this, (w) => {
+    if (w > 0 && w !== this._width) this._width = w;
+  });
   private frame: Frame | null = null;
 
   constructor() {
@@ -165,58 +125,24 @@ export class SweepHistogram extends LitElement {
 
   static override styles = [
     viewTheme,
+    toolbarStyles,
     css`
-    :host {
-      --sweep-grid: #e3e7ec;
-      --sweep-bg: #ffffff;
-      --sweep-brush: #1f2933;
-    }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        --sweep-grid: #2f3742;
-        --sweep-bg: #14181e;
-        --sweep-brush: #e6eaef;
-      }
-    }
-    .toolbar {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 6px 12px;
-      margin-bottom: 4px;
-    }
     .title {
-      font-weight: 600;
       margin-right: auto;
     }
     .switch {
       display: inline-flex;
-      border: 1px solid var(--sweep-button-line);
-      border-radius: 6px;
+      border: 1px solid var(--sweep-line);
+      border-radius: 4px;
       overflow: hidden;
-    }
-    button {
-      font: inherit;
-      color: inherit;
-      background: var(--sweep-button-bg);
-      border: 1px solid var(--sweep-button-line);
-      border-radius: 6px;
-      padding: 3px 10px;
-      cursor: pointer;
     }
     .switch button {
       border: 0;
       border-radius: 0;
     }
     .switch button + button {
-      border-left: 1px solid var(--sweep-button-line);
+      border-left: 1px solid var(--sweep-line);
     }
-    .switch button[aria-pressed='true'] {
-      background: var(--sweep-accent);
-      color: var(--sweep-bg);
-      font-weight: 600;
-    }
-    button:focus-visible,
     svg:focus-visible {
       outline: 2px solid var(--sweep-accent);
       outline-offset: 2px;
@@ -244,35 +170,21 @@ export class SweepHistogram extends LitElement {
       display: grid;
       place-items: center;
       color: var(--sweep-muted);
-      border: 1px dashed var(--sweep-button-line);
+      border: 1px dashed var(--sweep-line);
       border-radius: 6px;
     }
   `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.media?.addEventListener('change', this.onScheme);
-    this.resizeObserver ??= new ResizeObserver((entries) => {
-      const w = Math.floor(entries[entries.length - 1].contentRect.width);
-      if (w > 0 && w !== this._width) this._width = w;
-    });
-    const sizer = this.renderRoot?.querySelector?.('.sizer');
-    if (sizer) this.resizeObserver.observe(sizer);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.media?.removeEventListener('change', this.onScheme);
-    this.resizeObserver?.disconnect();
     if (this.raf) cancelAnimationFrame(this.raf);
     this.raf = 0;
     this.drag = null;
   }
 
   protected override firstUpdated(): void {
-    const sizer = this.renderRoot.querySelector('.sizer');
-    if (sizer) this.resizeObserver?.observe(sizer);
+    this.size.observe(this.renderRoot.querySelector('.sizer'));
     if (this._width === 0) this._width = Math.floor(this.getBoundingClientRect().width);
   }
 
@@ -305,11 +217,7 @@ export class SweepHistogram extends LitElement {
   }
 
   private theme(): Theme {
-    const cs = this.isConnected ? getComputedStyle(this) : null;
-    const out = {} as Theme;
-    for (const [k, [name, fallback]] of Object.entries(THEME_VARS) as [keyof Theme, [string, string]][])
-      out[k] = cs?.getPropertyValue(name).trim() || fallback;
-    return out;
+    return this.scheme.theme;
   }
 
   // ---- geometry ---------------------------------------------------------
@@ -741,16 +649,16 @@ export class SweepHistogram extends LitElement {
     const h = f.bottom - f.top;
     const gy = f.top + h / 2 - 14;
     const handle = (x: number, which: 'lo' | 'hi'): SVGTemplateResult => svg`<g class="handle handle-${which}">
-      <line x1=${x} x2=${x} y1=${f.top} y2=${f.bottom} stroke=${theme.brush} stroke-width="1.5"></line>
-      <rect x=${x - 4} y=${gy} width="8" height="28" rx="3" fill=${theme.bg} stroke=${theme.brush} stroke-width="1.5"></rect>
-      <line x1=${x - 1.5} x2=${x - 1.5} y1=${gy + 8} y2=${gy + 20} stroke=${theme.brush}></line>
-      <line x1=${x + 1.5} x2=${x + 1.5} y1=${gy + 8} y2=${gy + 20} stroke=${theme.brush}></line>
+      <line x1=${x} x2=${x} y1=${f.top} y2=${f.bottom} stroke=${theme.fg} stroke-width="1.5"></line>
+      <rect x=${x - 4} y=${gy} width="8" height="28" rx="3" fill=${theme.bg} stroke=${theme.fg} stroke-width="1.5"></rect>
+      <line x1=${x - 1.5} x2=${x - 1.5} y1=${gy + 8} y2=${gy + 20} stroke=${theme.fg}></line>
+      <line x1=${x + 1.5} x2=${x + 1.5} y1=${gy + 8} y2=${gy + 20} stroke=${theme.fg}></line>
     </g>`;
     const text = `[${this.fmtValue(b[0])}, ${this.fmtValue(b[1])}]`;
     const tw = textWidth(text);
     const cx = Math.min(f.right - tw / 2, Math.max(f.left + tw / 2, (xl + xh) / 2));
     return svg`<g class="brush-layer" data-lo=${b[0]} data-hi=${b[1]}>
-      <rect class="brush" x=${xl} y=${f.top} width=${Math.max(0, xh - xl)} height=${h} fill=${theme.brush} fill-opacity="0.08"></rect>
+      <rect class="brush" x=${xl} y=${f.top} width=${Math.max(0, xh - xl)} height=${h} fill=${theme.fg} fill-opacity="0.08"></rect>
       ${handle(xl, 'lo')}${handle(xh, 'hi')}
       <text class="brush-label" x=${cx} y=${f.top - 7} text-anchor="middle" fill=${theme.fg} font-weight="600">${text}</text>
     </g>`;

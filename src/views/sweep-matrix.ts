@@ -30,300 +30,16 @@
  * The view never queries: it dispatches `viewChange`.
  */
 
-import {
-  LitElement,
-  css,
-  unsafeCSS,
-  html,
-  nothing,
-  svg,
-  type PropertyValues,
-  type ReactiveController,
-  type ReactiveControllerHost,
-  type SVGTemplateResult,
-  type TemplateResult,
-} from 'lit';
+import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { AggregateJson } from '../engine/output.js';
+import { textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
 import { download, svgBlob, svgToPng } from './export.js';
+import { fmtInt, fmtLift, fmtPct } from './format.js';
 import { RD_BU, YL_GN_BU, ramp } from './palette.js';
+import { niceTicks } from './scale.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type ViewState } from './view-state.js';
-
-// ---------------------------------------------------------------------------
-// Shared helpers for the views (also used by sweep-trellis.ts)
-
-/** Colours of a view's chrome. Data colours never change with the scheme. */
-export interface ViewTheme {
-  dark: boolean;
-  bg: string;
-  fg: string;
-  muted: string;
-  faint: string;
-  panel: string;
-  /** Impossible or undefined cells. */
-  na: string;
-}
-
-export const LIGHT_THEME: ViewTheme = {
-  dark: false,
-  bg: '#ffffff',
-  fg: '#1f2328',
-  muted: '#59636e',
-  faint: '#d1d9e0',
-  panel: '#f6f8fa',
-  na: '#eef0f2',
-};
-
-export const DARK_THEME: ViewTheme = {
-  dark: true,
-  bg: '#0d1117',
-  fg: '#e6edf3',
-  muted: '#9198a1',
-  faint: '#3d444d',
-  panel: '#151b23',
-  na: '#212830',
-};
-
-export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif';
-
-/** Follows prefers-color-scheme and re-renders the host when it changes. */
-export class ColorSchemeController implements ReactiveController {
-  private mq: MediaQueryList | null = null;
-  dark = false;
-
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-
-  get theme(): ViewTheme {
-    return this.dark ? DARK_THEME : LIGHT_THEME;
-  }
-
-  hostConnected(): void {
-    this.mq = matchMedia('(prefers-color-scheme: dark)');
-    this.dark = this.mq.matches;
-    this.mq.addEventListener('change', this.onChange);
-  }
-
-  hostDisconnected(): void {
-    this.mq?.removeEventListener('change', this.onChange);
-    this.mq = null;
-  }
-
-  private readonly onChange = (e: MediaQueryListEvent): void => {
-    this.dark = e.matches;
-    this.host.requestUpdate();
-  };
-}
-
-/** The content-box size of one element (set with observe()), re-rendering the host when it changes. */
-export class SizeController implements ReactiveController {
-  width = 0;
-  height = 0;
-  private ro: ResizeObserver | null = null;
-  private target: Element | null = null;
-
-  constructor(private readonly host: ReactiveControllerHost) {
-    host.addController(this);
-  }
-
-  observe(el: Element | null | undefined): void {
-    if (!el || el === this.target) return;
-    this.ro?.disconnect();
-    this.target = el;
-    this.ro = new ResizeObserver((entries) => {
-      const r = entries[entries.length - 1].contentRect;
-      const w = Math.floor(r.width);
-      const h = Math.floor(r.height);
-      if (w !== this.width || h !== this.height) {
-        this.width = w;
-        this.height = h;
-        this.host.requestUpdate();
-      }
-    });
-    this.ro.observe(el);
-  }
-
-  hostConnected(): void {
-    const t = this.target;
-    this.target = null;
-    this.observe(t);
-  }
-
-  hostDisconnected(): void {
-    this.ro?.disconnect();
-    this.ro = null;
-  }
-}
-
-let measureCtx: CanvasRenderingContext2D | null = null;
-
-/** Width in px of `text` in the views' font. */
-export function textWidth(text: string, size: number, bold = false): number {
-  measureCtx ??= document.createElement('canvas').getContext('2d');
-  if (!measureCtx) return text.length * size * 0.6;
-  measureCtx.font = `${bold ? 'bold ' : ''}${size}px ${FONT_FAMILY}`;
-  return measureCtx.measureText(text).width;
-}
-
-/** At most `max` characters, with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-/** About `count` round tick values covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
-  const raw = (hi - lo) / Math.max(1, count);
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const r = raw / mag;
-  const step = (r >= 7.5 ? 10 : r >= 3.5 ? 5 : r >= 1.5 ? 2 : 1) * mag;
-  const out: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
-}
-
-const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function fmtInt(n: number): string {
-  return intFormat.format(n);
-}
-
-export function fmtPct(x: number): string {
-  if (!Number.isFinite(x)) return '–';
-  const p = x * 100;
-  return `${p === 0 || p >= 10 ? p.toFixed(1) : p >= 1 ? p.toFixed(2) : p.toPrecision(2)}%`;
-}
-
-export function fmtLift(x: number): string {
-  return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
-}
-
-/** Shared CSS of the views' toolbars and tooltips. */
-export const viewChrome = css`
-  :host {
-    --view-bg: ${unsafeCSS(LIGHT_THEME.bg)};
-    --view-fg: ${unsafeCSS(LIGHT_THEME.fg)};
-    --view-muted: ${unsafeCSS(LIGHT_THEME.muted)};
-    --view-faint: ${unsafeCSS(LIGHT_THEME.faint)};
-    --view-panel: ${unsafeCSS(LIGHT_THEME.panel)};
-    display: flex;
-    flex-direction: column;
-    box-sizing: border-box;
-    width: 100%;
-    height: 100%;
-    min-width: 0;
-    min-height: 200px;
-    background: var(--view-bg);
-    color: var(--view-fg);
-    font: 13px ${unsafeCSS(FONT_FAMILY)};
-    color-scheme: light dark;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --view-bg: ${unsafeCSS(DARK_THEME.bg)};
-      --view-fg: ${unsafeCSS(DARK_THEME.fg)};
-      --view-muted: ${unsafeCSS(DARK_THEME.muted)};
-      --view-faint: ${unsafeCSS(DARK_THEME.faint)};
-      --view-panel: ${unsafeCSS(DARK_THEME.panel)};
-    }
-  }
-  .toolbar {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: 6px 14px;
-    padding: 6px 10px;
-    border-bottom: 1px solid var(--view-faint);
-  }
-  .toolbar .title {
-    font-weight: 600;
-  }
-  .toolbar .info {
-    color: var(--view-muted);
-  }
-  .toolbar .spacer {
-    flex: 1;
-  }
-  .group {
-    display: inline-flex;
-    align-items: center;
-    gap: 4px;
-  }
-  button,
-  select {
-    font: inherit;
-    color: inherit;
-    background: var(--view-panel);
-    border: 1px solid var(--view-faint);
-    border-radius: 4px;
-    padding: 2px 8px;
-    cursor: pointer;
-  }
-  button[aria-pressed='true'] {
-    background: var(--view-fg);
-    color: var(--view-bg);
-    border-color: var(--view-fg);
-  }
-  button:focus-visible,
-  select:focus-visible {
-    outline: 2px solid #4393c3;
-    outline-offset: 1px;
-  }
-  .chart {
-    position: relative;
-    flex: 1;
-    min-height: 0;
-    overflow: hidden;
-  }
-  .chart > svg,
-  .chart > canvas {
-    position: absolute;
-    left: 0;
-    top: 0;
-  }
-  .empty {
-    padding: 16px;
-    color: var(--view-muted);
-  }
-  .tooltip {
-    position: absolute;
-    z-index: 2;
-    pointer-events: none;
-    padding: 6px 8px;
-    border-radius: 4px;
-    background: var(--view-bg);
-    color: var(--view-fg);
-    border: 1px solid var(--view-faint);
-    box-shadow: 0 2px 8px rgb(0 0 0 / 0.25);
-    font-size: 12px;
-    line-height: 1.45;
-    white-space: nowrap;
-  }
-  .tooltip table {
-    border-collapse: collapse;
-  }
-  .tooltip th {
-    text-align: left;
-    font-weight: normal;
-    color: var(--view-muted);
-    padding-right: 10px;
-  }
-  .tooltip td {
-    text-align: right;
-    font-variant-numeric: tabular-nums;
-  }
-  .tooltip .head {
-    font-weight: 600;
-  }
-`;
-
-/** Places a tooltip near (x, y) inside a box of w x h, on the side with room. */
-export function tooltipStyle(x: number, y: number, w: number, h: number, tipW = 260, tipH = 120): string {
-  const left = x + 14 + tipW > w ? Math.max(0, x - 14 - tipW) : x + 14;
-  const top = y + 14 + tipH > h ? Math.max(0, y - 14 - tipH) : y + 14;
-  return `left:${Math.round(left)}px;top:${Math.round(top)}px`;
-}
 
 // ---------------------------------------------------------------------------
 // The matrix model: counts per cell, computed once per result
@@ -548,9 +264,18 @@ function entryAt(m: MatrixModel, l: MatrixLayout, d: number): number {
 interface Hover {
   i: number;
   j: number;
-  /** Pointer position in the chart. */
+  /** Pointer position in the chart (the cell's centre when the keyboard moved there). */
   x: number;
   y: number;
+  /** Set by the keyboard: kept when the result changes. */
+  key?: boolean;
+}
+
+/** The first entry of the parameter block before (-1) or after (+1) the one holding entry `e`, or `e` at the ends. */
+function blockStep(m: MatrixModel, e: number, dir: -1 | 1): number {
+  const bi = m.blocks.findIndex((b) => e >= b.start && e < b.start + b.n);
+  for (let k = bi + dir; k >= 0 && k < m.blocks.length; k += dir) if (m.blocks[k].n > 0) return m.blocks[k].start;
+  return e;
 }
 
 const ENCODINGS: { value: MatrixEncoding; label: string; title: string }[] = [
@@ -578,7 +303,7 @@ export class SweepMatrix extends LitElement {
         height: 10px;
         vertical-align: -1px;
         margin-right: 4px;
-        border: 1px solid var(--view-faint);
+        border: 1px solid var(--sweep-faint);
       }
     `,
   ];
@@ -653,12 +378,17 @@ export class SweepMatrix extends LitElement {
         ${m && layout && layout.canvas ? html`<canvas class="cells-canvas"></canvas>` : nothing}
         ${m && layout ? this.renderSvg(m, layout, enc) : nothing}
         ${m && layout && this.hover ? this.renderTooltip(m, layout, this.hover) : nothing}
+        <div class="visually-hidden" aria-live="polite">${m && this.hover?.key ? this.describeCell(m, this.hover) : ''}</div>
       </div>
     `;
   }
 
   override willUpdate(changed: PropertyValues): void {
-    if (changed.has('result')) this.hover = null;
+    if (!changed.has('result')) return;
+    // The pointer's cell is gone with the old result; the keyboard's stays, if the new result has it.
+    const h = this.hover;
+    const m = this.getModel();
+    this.hover = h?.key && m && h.i < m.entries.length && h.j < m.entries.length ? h : null;
   }
 
   override firstUpdated(): void {
@@ -685,9 +415,14 @@ export class SweepMatrix extends LitElement {
       font-family=${FONT_FAMILY}
       font-size=${l.font}
       role="img"
-      aria-label="Heat-map matrix of option pairs"
+      aria-roledescription="heat-map matrix"
+      aria-label="Heat-map matrix of option pairs. Arrow keys move between cells, Page Up and Page Down between parameters, Enter filters to the pair, Shift+Enter adds it to the filter, Escape leaves."
+      tabindex="0"
       @pointermove=${this.onMove}
       @click=${this.onClick}
+      @keydown=${this.onKey}
+      @focus=${this.onFocus}
+      @blur=${this.onBlur}
     >
       ${l.canvas
         ? svg`<path class="background" fill-rule="evenodd" fill=${theme.bg}
@@ -898,16 +633,100 @@ export class SweepMatrix extends LitElement {
 
   private readonly onClick = (ev: MouseEvent): void => {
     const hit = this.cellAt(ev);
+    if (hit) this.pick(hit.i, hit.j, ev.shiftKey);
+  };
+
+  /** The keyboard's cell, with the tooltip at its centre. */
+  private keyHover(i: number, j: number): Hover | null {
+    const l = this.layout;
+    if (!l) return null;
+    return { i, j, x: l.x0 + l.pos[j] + l.cell / 2, y: l.y0 + l.pos[i] + l.cell / 2, key: true };
+  }
+
+  private readonly onFocus = (): void => {
+    if (!this.hover && this.model && this.model.entries.length > 0) this.hover = this.keyHover(0, 0);
+    else if (this.hover) this.hover = this.keyHover(this.hover.i, this.hover.j);
+  };
+
+  private readonly onBlur = (): void => {
+    if (this.hover?.key) this.hover = null;
+  };
+
+  private readonly onKey = (ev: KeyboardEvent): void => {
+    const m = this.model;
+    if (!m || m.entries.length === 0) return;
+    const last = m.entries.length - 1;
+    const h = this.hover ?? { i: 0, j: 0 };
+    let { i, j } = h;
+    switch (ev.key) {
+      case 'ArrowLeft':
+        j = Math.max(0, j - 1);
+        break;
+      case 'ArrowRight':
+        j = Math.min(last, j + 1);
+        break;
+      case 'ArrowUp':
+        i = Math.max(0, i - 1);
+        break;
+      case 'ArrowDown':
+        i = Math.min(last, i + 1);
+        break;
+      case 'Home':
+        j = 0;
+        if (ev.ctrlKey) i = 0;
+        break;
+      case 'End':
+        j = last;
+        if (ev.ctrlKey) i = last;
+        break;
+      case 'PageUp':
+        if (ev.shiftKey) j = blockStep(m, j, -1);
+        else i = blockStep(m, i, -1);
+        break;
+      case 'PageDown':
+        if (ev.shiftKey) j = blockStep(m, j, 1);
+        else i = blockStep(m, i, 1);
+        break;
+      case 'Enter':
+      case ' ':
+        ev.preventDefault();
+        this.pick(i, j, ev.shiftKey);
+        return;
+      case 'Escape':
+        this.hover = null;
+        (ev.currentTarget as SVGElement).blur();
+        return;
+      default:
+        return;
+    }
+    ev.preventDefault();
+    this.hover = this.keyHover(i, j);
+  };
+
+  /** The cell in words, for screen readers. */
+  private describeCell(m: MatrixModel, h: Hover): string {
+    const N = m.entries.length;
+    const k = h.i * N + h.j;
+    const a = m.entries[h.i];
+    const b = m.entries[h.j];
+    const pair = h.i === h.j ? `${a.param} ${a.option}` : `${a.param} ${a.option} and ${b.param} ${b.option}`;
+    if (m.na[k]) return `${pair}: not applicable`;
+    const share = m.selected > 0 ? m.count[k] / m.selected : NaN;
+    return `${pair}: ${fmtInt(m.count[k])} trainings, ${fmtPct(share)} of the selection, lift ${fmtLift(liftOf(m, k))}`;
+  }
+
+  /** Filters to the pair of cell (i, j), or adds it to the filter. */
+  private pick(i: number, j: number, add: boolean): void {
     const m = this.model;
     const r = this.result;
-    if (!hit || !m || !r) return;
+    if (!m || !r) return;
     const N = m.entries.length;
-    if (m.na[hit.i * N + hit.j]) return;
-    const a = m.entries[hit.i];
-    const b = m.entries[hit.j];
+    if (m.na[i * N + j]) return;
+    const a = m.entries[i];
+    const b = m.entries[j];
     const where: Record<string, string[]> = { ...(this.state?.where ?? {}) };
     const inOrder = (param: number, opts: Set<string>): string[] => r.params[param].options.filter((o) => opts.has(o));
-    if (ev.shiftKey) {
+    if (add) {
       for (const e of a.p === b.p ? [a] : [a, b]) where[e.param] = inOrder(e.p, new Set([...(where[e.param] ?? []), e.option]));
     } else {
       where[a.param] = [a.option];

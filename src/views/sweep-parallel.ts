@@ -29,13 +29,14 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
-import { viewTheme } from './theme.js';
+import { ColorSchemeController, SizeController, toolbarStyles, viewTheme } from './theme.js';
 import createREGL from 'regl';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
 import { canvasToPng, download, svgMarkup } from './export.js';
 import { CATEGORICAL } from './palette.js';
+import { logTicks, niceTicks } from './scale.js';
 import {
   AbortedError,
   BLOCK_ROWS,
@@ -51,6 +52,7 @@ import {
   type RowSteps,
   yieldToMain,
 } from './selection.js';
+import { RestartableJob, type JobSignal } from './job.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 
 /** Most lines drawn by default on a GPU. */
@@ -143,31 +145,6 @@ export function optionsInBrush(a: AxisModel, lo: number, hi: number): string[] {
     if (bLo < hi && bHi > lo) out.push(label);
     else if (a.kind !== 'categorical' && bLo <= hi && bHi >= lo) out.push(label);
   });
-  return out;
-}
-
-/** About `n` round tick values over [lo, hi]. */
-export function niceTicks(lo: number, hi: number, n = 5): number[] {
-  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return Number.isFinite(lo) ? [lo] : [];
-  const raw = (hi - lo) / n;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
-  return out;
-}
-
-/** Tick values of a log axis: powers of ten, with 2 and 5 times them when the domain is short. */
-export function logTicks(lo: number, hi: number): number[] {
-  if (!(lo > 0 && hi > lo)) return niceTicks(lo, hi);
-  const out: number[] = [];
-  const decades = Math.log10(hi / lo);
-  const mults = decades < 2 ? [1, 2, 5] : [1];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
-    for (const m of mults) {
-      const v = Number((m * 10 ** e).toPrecision(6));
-      if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
-    }
   return out;
 }
 
@@ -613,13 +590,13 @@ export class SweepParallel extends LitElement {
   private error: string | null = null;
   private renderer: LineRenderer | null = null;
   private glError: string | null = null;
-  private resizeObserver: ResizeObserver | null = null;
+  private readonly size = new SizeController(this, () => this.measure());
+  private readonly scheme = new ColorSchemeController(this);
+  /** The scheme the lines were last drawn in. */
+  private drawnDark = false;
   /** Inputs that the pipeline has finished for. */
   private done = { geometry: '', selection: '', draw: '' };
-  private running: Promise<void> | null = null;
-  private rerun = false;
-  private abort = { aborted: false };
-  private idleWaiters: (() => void)[] = [];
+  private readonly job = new RestartableJob(this, (signal) => this.pipeline(signal));
   /** Measured durations of the last pipeline run. */
   timings: ParallelTimings = { lines: 0, geometry: 0, selection: 0, draw: 0, drawBusy: 0, drawChunks: 0 };
 
@@ -640,40 +617,21 @@ export class SweepParallel extends LitElement {
 
   static override styles = [
     viewTheme,
+    toolbarStyles,
     css`
     :host {
       min-width: 0;
       height: 480px;
-      --sweep-grid: #c9d0d8;
-      --sweep-bg: #ffffff;
-      --sweep-brush: #1f2933;
-    }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        --sweep-grid: #46505c;
-        --sweep-bg: #14181e;
-        --sweep-brush: #e6eaef;
-      }
+      /* axes: stronger than a grid line */
+      --sweep-grid: var(--sweep-line);
     }
     .wrap {
       display: flex;
       flex-direction: column;
       height: 100%;
     }
-    .toolbar {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 4px 12px;
-      margin-bottom: 4px;
-    }
-    .title {
-      font-weight: 600;
-    }
     .count {
-      color: var(--sweep-muted);
       margin-right: auto;
-      font-variant-numeric: tabular-nums;
     }
     .legend {
       display: flex;
@@ -690,14 +648,8 @@ export class SweepParallel extends LitElement {
       vertical-align: -1px;
     }
     button {
-      font: inherit;
       font-size: 12px;
-      color: inherit;
-      background: var(--sweep-button-bg);
-      border: 1px solid var(--sweep-button-line);
-      border-radius: 4px;
       padding: 1px 8px;
-      cursor: pointer;
     }
     .plot {
       position: relative;
@@ -716,23 +668,12 @@ export class SweepParallel extends LitElement {
       touch-action: none;
       font-size: 11px;
     }
-    .error {
-      color: #b2182b;
-    }
   `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver = new ResizeObserver(() => this.measure());
-    this.resizeObserver.observe(this);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
-    this.abort.aborted = true;
+    this.job.abort();
     this.renderer?.destroy();
     this.renderer = null;
   }
@@ -764,8 +705,7 @@ export class SweepParallel extends LitElement {
   override firstUpdated(): void {
     // the plot's size, not the host's: a toolbar that wraps takes height from the plot
     // (observing reports the first size too)
-    const plot = this.plotEl;
-    if (plot) this.resizeObserver?.observe(plot);
+    this.size.observe(this.plotEl);
     const canvas = this.canvas;
     if (!canvas) return;
     canvas.addEventListener('webglcontextlost', (e) => {
@@ -790,37 +730,19 @@ export class SweepParallel extends LitElement {
       changed.has('_order') ||
       changed.has('_logs') ||
       changed.has('_width') ||
-      changed.has('_height')
+      changed.has('_height') ||
+      this.drawnDark !== this.scheme.dark
     )
       this.schedule();
   }
 
   /** Resolves once the lines for the current inputs are drawn. */
-  async whenIdle(): Promise<void> {
-    for (;;) {
-      await this.updateComplete;
-      if (!this.running && !this.rerun) return;
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    }
+  whenIdle(): Promise<void> {
+    return this.job.whenIdle();
   }
 
   private schedule(): void {
-    if (this.running) {
-      this.rerun = true;
-      this.abort.aborted = true;
-      return;
-    }
-    this.running = this.pipeline().finally(() => {
-      this.running = null;
-      if (this.rerun) {
-        this.rerun = false;
-        this.schedule();
-      } else {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        void this.updateComplete.then(() => waiters.forEach((w) => w()));
-      }
-    });
+    this.job.schedule();
   }
 
   /** The axes of the current sweep and metric, in display order. */
@@ -860,10 +782,8 @@ export class SweepParallel extends LitElement {
     return this.renderer?.software ?? false;
   }
 
-  private async pipeline(): Promise<void> {
+  private async pipeline(signal: JobSignal): Promise<void> {
     const sweep = this.sweep;
-    this.abort = { aborted: false };
-    const signal = this.abort;
     if (!sweep) {
       this.lines = null;
       this.axes = [];
@@ -918,7 +838,9 @@ export class SweepParallel extends LitElement {
       }
       this.requestUpdate();
       // draw again only when something drawn changed (not for, say, a new bin count)
-      const drawKey = `${selectionKey}|${this._width}x${this._height}@${window.devicePixelRatio}`;
+      // The colours come from the theme: a change of the system's scheme redraws.
+      this.drawnDark = this.scheme.dark;
+      const drawKey = `${selectionKey}|${this._width}x${this._height}@${window.devicePixelRatio}|${this.drawnDark ? 'dark' : 'light'}`;
       if (this.done.draw !== drawKey) {
         this.done.draw = '';
         await this.drawLines(signal);
@@ -941,10 +863,6 @@ export class SweepParallel extends LitElement {
    */
   private vertexCost: number | null = null;
 
-  private colour(name: string, fallback: string): string {
-    return getComputedStyle(this).getPropertyValue(name).trim() || fallback;
-  }
-
   /** Sizes the canvas to the plot and returns what every draw call needs, or null without GL. */
   private prepareDraw(): PassProps | null {
     const canvas = this.canvas;
@@ -961,7 +879,7 @@ export class SweepParallel extends LitElement {
     const f = this.frame();
     const n = this.lines?.rows.length ?? 0;
     const sel = this.selectedInSample;
-    const grey = rgb(this.colour('--sweep-muted', '#5f6b7a'));
+    const grey = rgb(this.scheme.theme.muted);
     const alphaUnselected = lineAlpha(n - sel, f.height, 0.35, 0.012, 0.5);
     const alphaSelected = lineAlpha(sel, f.height, 0.5, 0.02, 0.8);
     return {
@@ -985,7 +903,7 @@ export class SweepParallel extends LitElement {
     const t0 = performance.now();
     let busy = 0;
     let chunks = 0;
-    r.clear(rgb(this.colour('--sweep-bg', '#ffffff')));
+    r.clear(rgb(this.scheme.theme.bg));
     const total = r.vertices;
     const lineCount = Math.max(1, this.lines?.rows.length ?? 1);
     for (const pass of [0, 1]) {
@@ -1022,7 +940,7 @@ export class SweepParallel extends LitElement {
     const r = this.renderer;
     if (!props || !r) return 0;
     const t0 = performance.now();
-    r.clear(rgb(this.colour('--sweep-bg', '#ffffff')));
+    r.clear(rgb(this.scheme.theme.bg));
     r.drawChunk(props, 0, 0, r.vertices);
     r.drawChunk(props, 1, 0, r.vertices);
     r.finish();
@@ -1162,7 +1080,7 @@ export class SweepParallel extends LitElement {
       const take = Math.min(n, SVG_MAX_LINES);
       const pick = Array.from({ length: take }, (_, k) => Math.floor((k * n) / take));
       const ys = this._order.map((k) => lines.y.get(k) as Uint16Array);
-      const grey = this.colour('--sweep-muted', '#5f6b7a');
+      const grey = this.scheme.theme.muted;
       const pathOf = (k: number): string =>
         ys
           .map((y, s) => {
@@ -1198,7 +1116,7 @@ export class SweepParallel extends LitElement {
     const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
     bg.setAttribute('width', '100%');
     bg.setAttribute('height', '100%');
-    bg.setAttribute('fill', this.colour('--sweep-bg', '#ffffff'));
+    bg.setAttribute('fill', this.scheme.theme.bg);
     overlay.insertBefore(g, overlay.firstChild);
     overlay.insertBefore(bg, overlay.firstChild);
     if (note) overlay.appendChild(note);
@@ -1223,7 +1141,7 @@ export class SweepParallel extends LitElement {
     out.height = canvas.height;
     const ctx = out.getContext('2d');
     if (!ctx) throw new Error('no 2D canvas to render the PNG');
-    ctx.fillStyle = this.colour('--sweep-bg', '#ffffff');
+    ctx.fillStyle = this.scheme.theme.bg;
     ctx.fillRect(0, 0, out.width, out.height);
     ctx.drawImage(canvas, 0, 0);
     const url = URL.createObjectURL(new Blob([svgMarkup(overlay)], { type: 'image/svg+xml' }));
@@ -1326,7 +1244,7 @@ export class SweepParallel extends LitElement {
       const t0 = 1 - (d.y0 - f.top) / f.height;
       const t1 = 1 - (d.y - f.top) / f.height;
       brushes.push(svg`<rect class="drag" x=${x - 9} width="18" y=${y(Math.max(t0, t1))} height=${Math.abs(y(t0) - y(t1))}
-        fill="var(--sweep-accent)" fill-opacity="0.12" stroke="var(--sweep-brush)" stroke-dasharray="3 2" pointer-events="none"></rect>`);
+        fill="var(--sweep-accent)" fill-opacity="0.12" stroke="var(--sweep-fg)" stroke-dasharray="3 2" pointer-events="none"></rect>`);
     }
     // names longer than the space between axes are cut (the full name is the tooltip)
     const title = fitText(a.key, f.spacing - 8, `${filtered ? 700 : 600} 12px ${family}`);

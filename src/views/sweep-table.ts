@@ -12,7 +12,7 @@
  */
 
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
-import { viewTheme } from './theme.js';
+import { SizeController, toolbarStyles, viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
@@ -28,6 +28,7 @@ import {
   toCsv,
   yieldToMain,
 } from './selection.js';
+import { RestartableJob, type JobSignal } from './job.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from './view-state.js';
 
 /** Height of a body row in px. */
@@ -79,11 +80,8 @@ export class SweepTable extends LitElement {
   private sortedKey = '';
   private sortedMetric = 0;
   private error: string | null = null;
-  private running: Promise<void> | null = null;
-  private rerun = false;
-  private abort = { aborted: false };
-  private idleWaiters: (() => void)[] = [];
-  private resizeObserver: ResizeObserver | null = null;
+  private readonly job = new RestartableJob(this, (signal) => this.compute(signal));
+  private readonly size = new SizeController(this, () => this.measure());
   /** Time of the last selection + sort, ms. */
   lastComputeMs = 0;
 
@@ -100,58 +98,27 @@ export class SweepTable extends LitElement {
 
   static override styles = [
     viewTheme,
+    toolbarStyles,
     css`
     :host {
       min-width: 0;
       height: 420px;
-      --sweep-grid: #e3e7ec;
-      --sweep-bg: #ffffff;
-      --sweep-stripe: #f6f8fa;
-    }
-    @media (prefers-color-scheme: dark) {
-      :host {
-        --sweep-grid: #2f3742;
-        --sweep-bg: #14181e;
-        --sweep-stripe: #1a1f26;
-      }
     }
     .wrap {
       display: flex;
       flex-direction: column;
       height: 100%;
     }
-    .toolbar {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 4px 12px;
-      margin-bottom: 4px;
-    }
-    .title {
-      font-weight: 600;
-    }
     .count {
-      color: var(--sweep-muted);
       margin-right: auto;
-      font-variant-numeric: tabular-nums;
     }
     .progress {
       color: var(--sweep-accent);
       font-variant-numeric: tabular-nums;
     }
     button {
-      font: inherit;
       font-size: 12px;
-      color: inherit;
-      background: var(--sweep-button-bg);
-      border: 1px solid var(--sweep-button-line);
-      border-radius: 4px;
       padding: 1px 8px;
-      cursor: pointer;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
     }
     .scroller {
       flex: 1;
@@ -209,23 +176,12 @@ export class SweepTable extends LitElement {
       padding: 12px;
       color: var(--sweep-muted);
     }
-    .error {
-      color: #b2182b;
-    }
   `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.resizeObserver = new ResizeObserver(() => this.measure());
-    this.resizeObserver.observe(this);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.resizeObserver?.disconnect();
-    this.resizeObserver = null;
-    this.abort.aborted = true;
+    this.job.abort();
   }
 
   private get scroller(): HTMLElement | null {
@@ -241,8 +197,7 @@ export class SweepTable extends LitElement {
 
   override firstUpdated(): void {
     // (observing reports the first size too)
-    const s = this.scroller;
-    if (s) this.resizeObserver?.observe(s);
+    this.size.observe(this.scroller);
   }
 
   override updated(changed: PropertyValues<this>): void {
@@ -250,31 +205,12 @@ export class SweepTable extends LitElement {
   }
 
   /** Resolves once the rows for the current inputs are selected, sorted and rendered. */
-  async whenIdle(): Promise<void> {
-    for (;;) {
-      await this.updateComplete;
-      if (!this.running && !this.rerun) return;
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    }
+  whenIdle(): Promise<void> {
+    return this.job.whenIdle();
   }
 
   private schedule(): void {
-    if (this.running) {
-      this.rerun = true;
-      this.abort.aborted = true;
-      return;
-    }
-    this.running = this.compute().finally(() => {
-      this.running = null;
-      if (this.rerun) {
-        this.rerun = false;
-        this.schedule();
-      } else {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        void this.updateComplete.then(() => waiters.forEach((w) => w()));
-      }
-    });
+    this.job.schedule();
   }
 
   private inputKey(): string {
@@ -282,10 +218,8 @@ export class SweepTable extends LitElement {
     return JSON.stringify([s.metric ?? null, s.normalize, s.range, s.where]);
   }
 
-  private async compute(): Promise<void> {
+  private async compute(signal: JobSignal): Promise<void> {
     const sweep = this.sweep;
-    this.abort = { aborted: false };
-    const signal = this.abort;
     const key = this.inputKey();
     if (!sweep) {
       this.sorted = null;

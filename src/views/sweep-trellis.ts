@@ -23,18 +23,10 @@ import { guard } from 'lit/directives/guard.js';
 import { ALL_LABEL, type AggregateJson, type TrellisCell } from '../engine/output.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { SHAPES, categorical } from './palette.js';
-import {
-  ColorSchemeController,
-  FONT_FAMILY,
-  SizeController,
-  fmtInt,
-  niceTicks,
-  textWidth,
-  tooltipStyle,
-  truncate,
-  viewChrome,
-  type ViewTheme,
-} from './sweep-matrix.js';
+import { textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
+import { fmtInt } from './format.js';
+import { niceTicks } from './scale.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 
 const PAD = 10;
@@ -253,7 +245,7 @@ export class SweepTrellis extends LitElement {
         overflow-y: auto;
       }
       label {
-        color: var(--view-muted);
+        color: var(--sweep-muted);
       }
       .dot {
         cursor: default;

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import { Session } from '../../src/engine/session.js';
@@ -18,18 +18,8 @@ import { parseCsv } from '../../src/io/csv.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { diffAggregates } from '../reference.js';
-import {
-  foreignRequests,
-  launchChromium,
-  openAppPage,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { foreignRequests, openAppPage, REPO_ROOT, type PageLog } from './harness.js';
+import { useBrowser } from './setup.js';
 
 const ROWS = 20_000;
 const SEED = 4;
@@ -127,43 +117,25 @@ function loadSource(page: Page, source: { url: string } | { generate: { rows: nu
 const rowsShown = (page: Page): Promise<string> => page.$eval('#row-count', (e) => (e.textContent ?? '').replace(/,/g, ''));
 
 describe('window.sweepscope in Chromium', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let setupError: unknown = null;
   /** The CLI's answers for CASES on the generated sweep (ROWS, SEED). */
   let expected: unknown[] = [];
   const artifacts = join(REPO_ROOT, 'test-artifacts', `api-${process.pid}`);
   const arrowUrl = `/test-artifacts/api-${process.pid}/sweep.arrow`;
   const logs: { name: string; log: PageLog }[] = [];
 
-  beforeAll(async () => {
-    try {
-      requireChromium();
+  const env = useBrowser({
+    async prepare() {
       await mkdir(artifacts, { recursive: true });
       const arrow = join(artifacts, 'sweep.arrow');
       cli(['generate', '--rows', String(ROWS), '--seed', String(SEED), '--out', arrow]);
       expected = CASES.map((c) => JSON.parse(cli(['aggregate', arrow, ...c.flags, '--json'])) as unknown);
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-    } catch (e) {
-      setupError = e;
-    }
+    },
+    cleanUp: () => rm(artifacts, { recursive: true, force: true }),
   });
-
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-    await rm(artifacts, { recursive: true, force: true });
-  });
-
-  function setUp(): { chromium: Chromium; server: DevServer } {
-    if (setupError !== null) throw setupError;
-    return { chromium: chromium!, server: server! };
-  }
 
   async function open(name: string, query: string): Promise<Page> {
-    const { chromium: c, server: s } = setUp();
-    const { page, log } = await openAppPage(c.browser, s.origin, query);
+    const { chromium, server } = env.setUp();
+    const { page, log } = await openAppPage(chromium.browser, server.origin, query);
     logs.push({ name, log });
     return page;
   }
@@ -176,7 +148,7 @@ describe('window.sweepscope in Chromium', () => {
       const engine = await page.evaluate(() => window.sweepscope.engine);
       expect(engine.kind).toBe('webgpu');
       expect(engine.adapter ?? '').not.toBe('');
-      const shown = await page.$eval('#engine-info', (e) => e.textContent ?? '');
+      const shown = await page.$eval('sweep-status >>> #engine-info', (e) => e.textContent ?? '');
       expect(shown).toContain('WebGPU');
       expect(shown).toContain(engine.adapter);
       if (/swiftshader/i.test(engine.adapter ?? '')) {
@@ -190,7 +162,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('loads a generated sweep ({generate}) and answers like Node on the same sweep', async () => {
-      setUp();
+      env.setUp();
       expect(await loadSource(page, { generate: { rows: 5000, seed: 9 } })).toBeNull();
       expect(await page.evaluate(() => window.sweepscope.rows)).toBe(5000);
       expect(await rowsShown(page)).toBe('5000');
@@ -211,7 +183,7 @@ describe('window.sweepscope in Chromium', () => {
       const engine = await page.evaluate(() => window.sweepscope.engine);
       expect(engine.kind).toBe('cpu');
       expect(engine.reason).toMatch(/engine=cpu/);
-      expect(await page.$eval('#engine-info', (e) => e.textContent)).toMatch(/^CPU .*engine=cpu/);
+      expect(await page.$eval('sweep-status >>> #engine-info', (e) => e.textContent)).toMatch(/^CPU .*engine=cpu/);
       for (let i = 0; i < CASES.length; i++) {
         const a = await page.evaluate((s) => window.sweepscope.query(s), CASES[i].spec);
         expect(diffAggregates(a, expected[i], REL), JSON.stringify(CASES[i].spec)).toBeNull();
@@ -219,7 +191,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('shares one scheduler between the views and the API: every API call gets its own answer, the views show the latest state', async () => {
-      setUp();
+      env.setUp();
       const answers = await page.evaluate(async (specs) => {
         const view = document.querySelector('sweep-histogram')!;
         const change = (bins: number): void => {
@@ -249,7 +221,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('rejects a bad query as one line', async () => {
-      setUp();
+      env.setUp();
       const bad = (q: unknown): Promise<string> =>
         page.evaluate((x) => window.sweepscope.query(x as QuerySpec).then(() => 'resolved', (e: Error) => e.message), q);
       expect(await bad({ bogus: 1 })).toMatch(/^unknown query option 'bogus'/);
@@ -259,7 +231,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('loads a CSV File, then rejects a broken one with its line and keeps the previous sweep', async () => {
-      setUp();
+      env.setUp();
       expect(await loadText(page, csv, 'small.csv')).toBeNull();
       expect(await page.evaluate(() => window.sweepscope.rows)).toBe(600);
       expect(await page.evaluate(() => window.sweepscope.sweep)).toEqual({
@@ -298,7 +270,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('loads an Arrow file by URL from its own origin (and refuses other origins)', async () => {
-      setUp();
+      env.setUp();
       expect(await loadSource(page, { url: arrowUrl })).toBeNull();
       expect(await page.evaluate(() => window.sweepscope.rows)).toBe(ROWS);
       const a = await page.evaluate((s) => window.sweepscope.query(s), CASES[2].spec);
@@ -309,7 +281,7 @@ describe('window.sweepscope in Chromium', () => {
     });
 
     it('opens a file from the file picker and from a drop onto the page', async () => {
-      setUp();
+      env.setUp();
       const path = join(artifacts, 'picked.csv');
       await writeFile(path, smallCsv(321));
       const input = (await page.$('#file-input')) as ElementHandle<HTMLInputElement> | null;
@@ -332,7 +304,7 @@ describe('window.sweepscope in Chromium', () => {
 
   it('shows a bad ?engine= value on the page and runs auto (the CPU workers rather than a software adapter)', async () => {
     const page = await open('bad engine', '?engine=quantum&rows=3000&seed=2');
-    expect(await page.$eval('#engine-notice', (e) => e.textContent)).toMatch(/engine must be webgpu, cpu or auto, not 'quantum'.*using auto/);
+    expect(await page.$eval('sweep-status >>> #engine-notice', (e) => e.textContent)).toMatch(/engine must be webgpu, cpu or auto, not 'quantum'.*using auto/);
     const engine = await page.evaluate(() => window.sweepscope.engine);
     const software = await page.evaluate(async () => {
       const adapter = await navigator.gpu?.requestAdapter();
@@ -342,13 +314,13 @@ describe('window.sweepscope in Chromium', () => {
       expect(engine.kind).toBe('cpu');
       expect(engine.reason).toMatch(/software|not available/);
     } else expect(engine.kind).toBe('webgpu');
-    expect(await page.$eval('#engine-info', (e) => e.textContent)).toContain(engine.reason ?? engine.adapter ?? '');
+    expect(await page.$eval('sweep-status >>> #engine-info', (e) => e.textContent)).toContain(engine.reason ?? engine.adapter ?? '');
     const a = await page.evaluate(() => window.sweepscope.query({ normalize: true, range: [0.9, 1] }));
     expect(diffAggregates(a, await nodeAnswer(generateNwsSweep(3000, 2), { normalize: true, range: [0.9, 1] }), REL)).toBeNull();
   });
 
   it('logged no console errors and made no request outside its origin', () => {
-    const { server: s } = setUp();
+    const { server: s } = env.setUp();
     expect(logs.length).toBe(3);
     for (const { name, log } of logs) {
       expect(log.errors, name).toEqual([]);

@@ -7,27 +7,13 @@
  * test-artifacts/explorer-<view>.png.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { AggregateJson } from '../../src/engine/output.js';
 import type { QuerySpec } from '../../src/engine/types.js';
 import type { ViewState } from '../../src/views/view-state.js';
-import {
-  decodePng,
-  foreignRequests,
-  imageStats,
-  launchChromium,
-  openAppPage,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { foreignRequests, openAppPage } from './harness.js';
+import { saveScreenshot, usePage } from './setup.js';
 
 const QUERY = '?engine=cpu&rows=100000&seed=2';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -80,6 +66,17 @@ function histogramGeometry(page: Page): Promise<Geometry> {
   });
 }
 
+/** A real mouse drag on the histogram from `from` to `to` (fractions of its axis), in 6 steps; then waits for the views. */
+async function brushHistogram(page: Page, from: number, to: number): Promise<void> {
+  const g = await histogramGeometry(page);
+  const y = (g.top + g.bottom) / 2;
+  await page.mouse.move(g.left + from * (g.right - g.left), y);
+  await page.mouse.down();
+  await page.mouse.move(g.left + to * (g.right - g.left), y, { steps: 6 });
+  await page.mouse.up();
+  await settle(page);
+}
+
 interface Cell {
   a: string;
   oa: string;
@@ -113,36 +110,18 @@ function matrixCells(page: Page): Promise<Cell[]> {
 }
 
 describe('the explorer: linked views under one coordinator', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let page: Page;
-  let log: PageLog;
-  let setupError: unknown = null;
-
-  beforeAll(async () => {
-    try {
-      requireChromium();
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-      ({ page, log } = await openAppPage(chromium.browser, server.origin, QUERY, { width: 1400, height: 1000 }));
-      await settle(page);
-    } catch (e) {
-      setupError = e;
-    }
-  });
-
-  function setUp(): void {
-    if (setupError !== null) throw setupError;
-  }
-
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
+  const env = usePage(async ({ chromium, server }) => {
+    const opened = await openAppPage(chromium.browser, server.origin, QUERY, { width: 1400, height: 1000 });
+    await settle(opened.page);
+    return opened;
   });
 
   it('(a) loads the views with no console error and no request outside its origin, normalized and unbrushed', async () => {
-    setUp();
-    for (const tag of ['sweep-status', 'sweep-filters', 'sweep-histogram', 'sweep-matrix', 'sweep-trellis'])
+    const { page, log, server } = env.setUp();
+    // One status bar for the page (the engine is said once), the views in the explorer.
+    expect(await page.$$eval('sweep-status', (els) => els.length)).toBe(1);
+    expect(await page.$('#status'), 'no second engine line').toBeNull();
+    for (const tag of ['sweep-filters', 'sweep-histogram', 'sweep-matrix', 'sweep-trellis', 'sweep-parallel', 'sweep-table'])
       expect(await page.$(`#explorer ${tag}`), tag).not.toBeNull();
     const s = await viewState(page);
     expect(s.normalize).toBe(true);
@@ -154,11 +133,11 @@ describe('the explorer: linked views under one coordinator', () => {
     expect(await page.$eval('#progress', () => true).catch(() => false)).toBe(false);
     expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
     expect(log.errors).toEqual([]);
-    expect(foreignRequests(log.requests, server!.origin)).toEqual([]);
+    expect(foreignRequests(log.requests, server.origin)).toEqual([]);
   });
 
   it('(b) a real mouse drag on the histogram brushes; the matrix shows the pair counts of that state', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const before = (await lastResult(page))!.selected;
     const g = await histogramGeometry(page);
     const y = (g.top + g.bottom) / 2;
@@ -191,7 +170,7 @@ describe('the explorer: linked views under one coordinator', () => {
   });
 
   it('(c) a matrix click filters; the trellis follows its selects; the switch changes the histogram axis', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const baselineBefore = (await lastResult(page))!.baseline;
     const cells = (await matrixCells(page)).filter((c) => c.a === 'optimizer' && c.b !== 'optimizer' && Number(c.count) > 0);
     expect(cells.length).toBeGreaterThan(0);
@@ -265,15 +244,9 @@ describe('the explorer: linked views under one coordinator', () => {
   });
 
   it('(d) reloading the copied address restores the same state and selection', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     // A brush on the raw axis too, so the address carries every part of the state.
-    const g = await histogramGeometry(page);
-    const y = (g.top + g.bottom) / 2;
-    await page.mouse.move(g.left + 0.3 * (g.right - g.left), y);
-    await page.mouse.down();
-    await page.mouse.move(g.left + 0.5 * (g.right - g.left), y, { steps: 6 });
-    await page.mouse.up();
-    await settle(page);
+    await brushHistogram(page, 0.3, 0.5);
     const state = await viewState(page);
     const selected = (await lastResult(page))!.selected;
     expect(state.range).not.toBeNull();
@@ -290,43 +263,52 @@ describe('the explorer: linked views under one coordinator', () => {
   });
 
   it('(e) every view draws something (screenshots in test-artifacts/explorer-<view>.png)', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     // A brush over the top of the raw axis, so the selection is not empty in the pictures.
-    const g = await histogramGeometry(page);
-    const y = (g.top + g.bottom) / 2;
-    await page.mouse.move(g.left + 0.8 * (g.right - g.left), y);
-    await page.mouse.down();
-    await page.mouse.move(g.left + 0.995 * (g.right - g.left), y, { steps: 6 });
-    await page.mouse.up();
-    await settle(page);
+    await brushHistogram(page, 0.8, 0.995);
     expect((await lastResult(page))!.selected).toBeGreaterThan(0);
     await page.evaluate(() => window.scrollTo(0, 0));
-    const dir = join(REPO_ROOT, 'test-artifacts');
-    await mkdir(dir, { recursive: true });
-    const views = await page.evaluate(() => [...document.querySelectorAll('#explorer > *, #explorer > * > *, #explorer .pair > *')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('sweep-')));
+    const views = await page.evaluate(() =>
+      [...document.querySelectorAll('#app > sweep-status, #explorer > *, #explorer > * > *, #explorer .pair > *')]
+        .map((e) => e.tagName.toLowerCase())
+        .filter((t) => t.startsWith('sweep-')),
+    );
     for (const tag of ['sweep-status', 'sweep-filters', 'sweep-histogram', 'sweep-matrix', 'sweep-trellis']) expect(views).toContain(tag);
     for (const tag of new Set(views)) {
-      const el = (await page.$(`#explorer ${tag}`))!;
+      const el = (await page.$(tag))!;
       const box = await el.boundingBox();
       if (!box || box.width < 1 || box.height < 1) {
         expect(['sweep-parallel', 'sweep-table'], `${tag} has no size`).toContain(tag);
         continue;
       }
-      const png = await el.screenshot({ type: 'png' });
-      await writeFile(join(dir, `explorer-${tag.replace('sweep-', '')}.png`), png);
-      const stats = imageStats(decodePng(png));
-      expect(stats.inkFraction, tag).toBeGreaterThan(0.01);
-      expect(stats.colours, tag).toBeGreaterThan(tag === 'sweep-status' ? 4 : 8);
+      await saveScreenshot(el, `explorer-${tag.replace('sweep-', '')}`, { ink: 0.01, colours: tag === 'sweep-status' ? 4 : 8, label: tag });
     }
-    const full = await page.screenshot({ type: 'png', fullPage: true });
-    await writeFile(join(dir, 'explorer-page.png'), full);
+    await saveScreenshot(page, 'explorer-page');
+    // The whole page at 1920x1080 in the dark theme, for the eye (the views follow the system's scheme).
+    await page.setViewport({ width: 1920, height: 1080 });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+    try {
+      await settle(page);
+      const bg = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      expect(bg).toBe('rgb(20, 24, 30)');
+      await saveScreenshot(page, 'explorer-page-1920x1080-dark', { ink: 0.01, colours: 8, label: 'dark page' }, { fullPage: true });
+      // The WebGL lines are redrawn on the dark ground too (the canvas is not styled by CSS).
+      await page.evaluate(() => document.querySelector('sweep-parallel')!.whenIdle());
+      const lines = await saveScreenshot((await page.$('sweep-parallel'))!, 'explorer-parallel-dark');
+      let light = 0;
+      for (let i = 0; i < lines.rgba.length; i += 4) if (lines.rgba[i] + lines.rgba[i + 1] + lines.rgba[i + 2] > 600) light++;
+      expect(light / (lines.width * lines.height), 'share of near-white pixels in the dark parallel view').toBeLessThan(0.05);
+    } finally {
+      await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
+      await page.setViewport({ width: 1400, height: 1000 });
+    }
     expect(log.errors).toEqual([]);
   });
 
   it('reports a malformed or unfitting address state as one message and shows the default view', async () => {
-    setUp();
+    const { chromium, server } = env.setUp();
     const open = async (q: string): Promise<{ error: string; state: ViewState; p: Page; errors: string[] }> => {
-      const { page: p, log: l } = await openAppPage(chromium!.browser, server!.origin, q);
+      const { page: p, log: l } = await openAppPage(chromium.browser, server.origin, q);
       await settle(p);
       const error = await p.$eval('#error', (e) => ((e as HTMLElement).hidden ? '' : (e.textContent ?? '')));
       return { error, state: await viewState(p), p, errors: l.errors };
@@ -348,8 +330,8 @@ describe('the explorer: linked views under one coordinator', () => {
   });
 
   it('runs the views on the WebGPU engine (SwiftShader without a GPU)', async () => {
-    setUp();
-    const { page: p, log: l } = await openAppPage(chromium!.browser, server!.origin, '?engine=webgpu&rows=20000&range=0.5,0.9', { width: 1400, height: 1000 });
+    const { chromium, server } = env.setUp();
+    const { page: p, log: l } = await openAppPage(chromium.browser, server.origin, '?engine=webgpu&rows=20000&range=0.5,0.9', { width: 1400, height: 1000 });
     try {
       await settle(p);
       expect(await p.evaluate(() => window.sweepscope.engine.kind)).toBe('webgpu');

@@ -227,3 +227,23 @@ export async function openAppPage(
   await page.evaluate(() => (window as unknown as { sweepscope: { ready: Promise<void> } }).sweepscope.ready);
   return { page, log };
 }
+
+/**
+ * Opens tests/browser/<file> (a page that mounts what a test drives, e.g.
+ * views-matrix.html) with its log watched, and waits until it has set
+ * `window[global]`. Chromium's default viewport unless `viewport` is given.
+ */
+export async function openTestPage(
+  browser: Browser,
+  origin: string,
+  file: string,
+  global: string,
+  viewport?: { width: number; height: number },
+): Promise<{ page: Page; log: PageLog }> {
+  const page = await browser.newPage();
+  if (viewport) await page.setViewport(viewport);
+  const log = watchPage(page);
+  await page.goto(`${origin}/tests/browser/${file}`, { waitUntil: 'load' });
+  await page.waitForFunction((g) => g in window, { timeout: 30_000 }, global);
+  return { page, log };
+}

@@ -6,29 +6,15 @@
  * explorer.test.ts the linked views, the address and real mouse input.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import { Session } from '../../src/engine/session.js';
 import type { QuerySpec } from '../../src/engine/types.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { diffAggregates } from '../reference.js';
-import {
-  decodePng,
-  foreignRequests,
-  imageStats,
-  launchChromium,
-  openAppPage,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { foreignRequests, openAppPage, PAGE_SERVER_CONFIG, startDevServer, type Chromium, type DevServer, type PageLog } from './harness.js';
+import { saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 200_000;
 const SEED = 3;
@@ -44,47 +30,21 @@ function openPage(chromium: Chromium, server: DevServer, query: string): Promise
 }
 
 describe('the page in Chromium', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let page: Page;
-  let log: PageLog;
-
-  /** Why the setup failed: every test then fails with it (a missing Chromium fails, never skips). */
-  let setupError: unknown = null;
-
-  beforeAll(async () => {
-    try {
-      requireChromium();
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-      ({ page, log } = await openPage(chromium, server, `?rows=${ROWS}&seed=${SEED}`));
-    } catch (e) {
-      setupError = e;
-    }
-  });
-
-  function setUp(): void {
-    if (setupError !== null) throw setupError;
-  }
-
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
+  const env = usePage(({ chromium, server }) => openPage(chromium, server, `?rows=${ROWS}&seed=${SEED}`));
 
   it('is cross-origin isolated, error-free, and stays on its own origin', async () => {
-    setUp();
+    const { page, log, server } = env.setUp();
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.evaluate(() => window.sweepscope.engine.kind)).toBe('cpu');
-    expect(await page.$eval('#engine-info', (e) => e.textContent)).toMatch(/^CPU \(\d+ workers?\) — the CPU engine was chosen/);
-    expect(await page.$eval('#memory-info', (e) => e.textContent?.trim())).toMatch(/^shared/);
+    expect(await page.$eval('sweep-status >>> #engine-info', (e) => e.textContent)).toMatch(/^CPU \(\d+ workers?\) — the CPU engine was chosen/);
+    expect(await page.$eval('sweep-status >>> #memory-info', (e) => e.textContent?.trim())).toMatch(/^shared/);
     expect(log.errors).toEqual([]);
     expect(log.requests.length).toBeGreaterThan(0);
-    expect(foreignRequests(log.requests, server!.origin)).toEqual([]);
+    expect(foreignRequests(log.requests, server.origin)).toEqual([]);
   });
 
   it('shows the aggregates in the linked views', async () => {
-    setUp();
+    const { page } = env.setUp();
     expect(await page.evaluate(() => window.sweepscope.rows)).toBe(ROWS);
     const r = (await page.evaluate(() => window.sweepscope.lastResult))!;
     expect(r.rows).toBe(ROWS);
@@ -100,7 +60,7 @@ describe('the page in Chromium', () => {
   });
 
   it('answers a query exactly like Node on a sweep generated in Node', async () => {
-    setUp();
+    const { page } = env.setUp();
     const spec: QuerySpec = { normalize: true, range: [0.9, 1] };
     const browser = await page.evaluate((s) => window.sweepscope.query(s), spec);
     const node = await nodeAnswer(ROWS, SEED, spec);
@@ -109,13 +69,13 @@ describe('the page in Chromium', () => {
 
   /** Dispatches a view-change from a view, as a view would. */
   function change(detail: Record<string, unknown>): Promise<void> {
-    return page.evaluate((d) => {
+    return env.page.evaluate((d) => {
       document.querySelector('sweep-histogram')!.dispatchEvent(new CustomEvent('view-change', { detail: d, bubbles: true, composed: true }));
     }, detail);
   }
 
   it('shows a bad view change as one message and keeps the data; only the latest state is shown', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     await change({ range: [0.9, 0.2] });
     await page.waitForFunction(() => !(document.getElementById('error') as HTMLElement).hidden);
     expect(await page.$eval('#error', (e) => e.textContent)).toMatch(/range 0\.9,0\.2 is empty/);
@@ -137,22 +97,16 @@ describe('the page in Chromium', () => {
   });
 
   it('renders something worth looking at (screenshot in test-artifacts/page.png)', async () => {
-    setUp();
+    const { page } = env.setUp();
     await change({ bins: 50, range: [0.8, 1] });
     await page.waitForFunction(() => window.sweepscope.lastResult!.histogram.edges.length === 51 && document.querySelector('#explorer')!.getAttribute('data-busy') === 'false', {
       timeout: 20_000,
     });
-    const png = await page.screenshot({ type: 'png', fullPage: true });
-    const dir = join(REPO_ROOT, 'test-artifacts');
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'page.png'), png);
-    const stats = imageStats(decodePng(png));
-    expect(stats.inkFraction).toBeGreaterThan(0.02);
-    expect(stats.colours).toBeGreaterThan(16);
+    await saveScreenshot(page, 'page', { ink: 0.02, colours: 16 });
   });
 
   it('falls back to one generate worker and copied memory when not cross-origin isolated', async () => {
-    setUp();
+    const { chromium } = env.setUp();
     const plain = await startDevServer({
       ...PAGE_SERVER_CONFIG,
       server: {
@@ -161,9 +115,9 @@ describe('the page in Chromium', () => {
       },
     });
     try {
-      const { page: p, log: l } = await openPage(chromium!, plain, '?rows=30000&seed=8');
+      const { page: p, log: l } = await openPage(chromium, plain, '?rows=30000&seed=8');
       expect(await p.evaluate(() => crossOriginIsolated)).toBe(false);
-      expect(await p.$eval('#memory-info', (e) => e.textContent)).toContain('not shared');
+      expect(await p.$eval('sweep-status >>> #memory-info', (e) => e.textContent)).toContain('not shared');
       const spec: QuerySpec = { normalize: false, range: [0.5, 0.9], secondary: 'optimizer' };
       const browser = await p.evaluate((s) => window.sweepscope.query(s), spec);
       expect(diffAggregates(browser, await nodeAnswer(30_000, 8, spec), 1e-9)).toBeNull();

@@ -6,29 +6,14 @@
  * screenshots (test-artifacts/views-histogram*.png).
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import type { AggregateJson } from '../../src/engine/output.js';
 import { Session } from '../../src/engine/session.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
-import {
-  decodePng,
-  foreignRequests,
-  imageStats,
-  launchChromium,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  watchPage,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { foreignRequests, openTestPage } from './harness.js';
+import { savePng, saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 50_000;
 const SEED = 2;
@@ -46,58 +31,33 @@ interface Geometry {
 }
 
 describe('histogram, filters and status views in Chromium', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let page: Page;
-  let log: PageLog;
-  let setupError: unknown = null;
-
   let normalized: AggregateJson;
   let raw: AggregateJson;
   let filtered: AggregateJson;
   const brushed: ViewState = { ...DEFAULT_VIEW_STATE, normalize: true, range: [0.8, 1] };
 
-  beforeAll(async () => {
-    try {
-      requireChromium();
+  const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-histogram.html', 'viewsHist', { width: 1280, height: 800 }), {
+    async prepare() {
       const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
       normalized = (await session.query({ normalize: true, range: [0.8, 1] })).json;
       raw = (await session.query({ normalize: false, range: null })).json;
       filtered = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } })).json;
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-      page = await chromium.browser.newPage();
-      await page.setViewport({ width: 1280, height: 800 });
-      log = watchPage(page);
-      await page.goto(`${server.origin}/tests/browser/views-histogram.html`, { waitUntil: 'load' });
-      await page.waitForFunction(() => 'viewsHist' in window, { timeout: 30_000 });
-      await setResult(normalized, brushed);
-    } catch (e) {
-      setupError = e;
-    }
+    },
+    ready: () => setResult(normalized, brushed),
   });
-
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
-
-  function setUp(): void {
-    if (setupError !== null) throw setupError;
-  }
 
   async function setResult(json: AggregateJson, state: ViewState): Promise<void> {
-    await page.evaluate((j, s) => window.viewsHist.setResult(j, s), json, state);
+    await env.page.evaluate((j, s) => window.viewsHist.setResult(j, s), json, state);
   }
 
   async function clearEvents(): Promise<void> {
-    await page.evaluate(() => {
+    await env.page.evaluate(() => {
       window.viewsHist.events.length = 0;
     });
   }
 
   async function events(): Promise<Partial<ViewState>[]> {
-    return page.evaluate(() => window.viewsHist.events);
+    return env.page.evaluate(() => window.viewsHist.events);
   }
 
   async function rangeEvents(): Promise<(readonly [number, number] | null)[]> {
@@ -111,7 +71,7 @@ describe('histogram, filters and status views in Chromium', () => {
   }
 
   async function geometry(): Promise<Geometry> {
-    return page.evaluate(() => {
+    return env.page.evaluate(() => {
       const svg = document.querySelector('sweep-histogram')!.plot!;
       const box = svg.getBoundingClientRect();
       const n = (k: string): number => Number(svg.dataset[k]);
@@ -126,6 +86,7 @@ describe('histogram, filters and status views in Chromium', () => {
 
   /** A real mouse drag, in steps with time for animation frames between them; returns range events seen before the release. */
   async function drag(g: Geometry, from: number, to: number, steps = 8): Promise<number> {
+    const { page } = env;
     const y = midY(g);
     await page.mouse.move(from, y);
     await page.mouse.down();
@@ -140,7 +101,7 @@ describe('histogram, filters and status views in Chromium', () => {
   }
 
   async function brushRect(): Promise<{ lo: number; hi: number; label: string } | null> {
-    return page.evaluate(() => {
+    return env.page.evaluate(() => {
       const root = document.querySelector('sweep-histogram')!.shadowRoot!;
       const layer = root.querySelector('.brush-layer') as SVGGElement | null;
       if (!layer || !root.querySelector('rect.brush')) return null;
@@ -149,7 +110,7 @@ describe('histogram, filters and status views in Chromium', () => {
   }
 
   it('draws stacked bars for every group, faded outside the brush, and a legend of the 5 datasets', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const counts = await page.evaluate(() => {
       const root = document.querySelector('sweep-histogram')!.shadowRoot!;
       const per = (cls: string): number[] =>
@@ -174,7 +135,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('brushes with a real mouse drag, moves and resizes the brush, and clears it by double-click and Escape', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     await setResult(normalized, { ...DEFAULT_VIEW_STATE, normalize: true, range: null });
     expect(await brushRect()).toBeNull();
     const g = await geometry();
@@ -238,7 +199,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('moves the brush by one bin with the arrow keys and resizes it with Shift+arrows', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const g = await geometry();
     const bin = (g.d1 - g.d0) / (normalized.histogram.edges.length - 1);
     await drag(g, px(g, 0.2), px(g, 0.4));
@@ -267,7 +228,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('switches between raw and normalized, and shows the raw metric range on the raw axis', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     await setResult(normalized, brushed);
     await clearEvents();
     await page.click('sweep-histogram >>> button[data-normalize="false"]');
@@ -316,7 +277,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('filters: toggles, "all", "only", reset, and the selected count', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     await setResult(normalized, brushed);
     const sel = (param: string, option: string, cls = 'opt'): string =>
       `sweep-filters >>> [data-param="${param}"] button.${cls}[data-option="${option}"]`;
@@ -378,7 +339,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('shows the engine, the trainings loaded, the last update time and a busy indicator', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const text = (): Promise<string> =>
       page.evaluate(() => document.querySelector('sweep-status')!.shadowRoot!.textContent!.replace(/\s+/g, ' ').trim());
     const busyVisible = (): Promise<boolean> =>
@@ -403,7 +364,7 @@ describe('histogram, filters and status views in Chromium', () => {
   });
 
   it('exports the histogram as a parseable SVG with its bars, and as a PNG', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     await setResult(normalized, brushed);
     const svg = await page.evaluate(async () => {
       const hist = document.querySelector('sweep-histogram')!;
@@ -437,27 +398,20 @@ describe('histogram, filters and status views in Chromium', () => {
       return { type: blob.type, base64: btoa(s) };
     });
     expect(png.type).toBe('image/png');
-    const image = decodePng(new Uint8Array(Buffer.from(png.base64, 'base64')));
+    const image = await savePng('views-histogram-export', Buffer.from(png.base64, 'base64'), { ink: 0.03, colours: 8 });
     expect(image.width).toBe(svg.width);
-    const stats = imageStats(image);
-    expect(stats.inkFraction).toBeGreaterThan(0.03);
-    expect(stats.colours).toBeGreaterThan(8);
-    await mkdir(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
-    await writeFile(join(REPO_ROOT, 'test-artifacts', 'views-histogram-export.png'), Buffer.from(png.base64, 'base64'));
     expect(log.errors).toEqual([]);
   });
 
   it('looks like something at 1280x800 (light) and 1920x1080 (dark): screenshots in test-artifacts/', async () => {
-    setUp();
-    const dir = join(REPO_ROOT, 'test-artifacts');
-    await mkdir(dir, { recursive: true });
+    const { page, log, server } = env.setUp();
     await page.evaluate(() =>
       window.viewsHist.setStatus({ engine: { kind: 'webgpu', adapter: 'Test GPU (nvidia)' }, rows: 50_000, lastMs: 4.2, busy: true }),
     );
     await setResult(normalized, brushed);
     const shots: [string, { width: number; height: number }, 'light' | 'dark'][] = [
-      ['views-histogram.png', { width: 1280, height: 800 }, 'light'],
-      ['views-histogram-dark.png', { width: 1920, height: 1080 }, 'dark'],
+      ['views-histogram', { width: 1280, height: 800 }, 'light'],
+      ['views-histogram-dark', { width: 1920, height: 1080 }, 'dark'],
     ];
     for (const [name, viewport, scheme] of shots) {
       await page.setViewport(viewport);
@@ -466,14 +420,10 @@ describe('histogram, filters and status views in Chromium', () => {
       await page.evaluate(() => window.viewsHist.settled());
       const width = await page.evaluate(() => document.querySelector('sweep-histogram')!.plot!.getBoundingClientRect().width);
       expect(width).toBeGreaterThan(viewport.width - 80); // fills its container
-      const png = await page.screenshot({ type: 'png', fullPage: true });
-      await writeFile(join(dir, name), png);
-      const stats = imageStats(decodePng(png));
-      expect(stats.inkFraction).toBeGreaterThan(0.03);
-      expect(stats.colours).toBeGreaterThan(16);
+      await saveScreenshot(page, name, { ink: 0.03, colours: 16 });
     }
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
     expect(log.errors).toEqual([]);
-    expect(foreignRequests(log.requests, server!.origin)).toEqual([]);
+    expect(foreignRequests(log.requests, server.origin)).toEqual([]);
   });
 });

@@ -5,9 +5,7 @@
  * without Chromium. Screenshots go to test-artifacts/views-*.png.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import type { AggregateJson, TrellisCell } from '../../src/engine/output.js';
@@ -16,25 +14,13 @@ import type { Param, Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
 import { rng } from '../random-sweep.js';
-import {
-  decodePng,
-  imageStats,
-  launchChromium,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  watchPage,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { openTestPage } from './harness.js';
+import { savePng, saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 50_000;
 const SEED = 2;
 /** Options of the synthetic sweep: 5+4+2+3+4+4+16+3+3+3+3+3. */
 const OPTIONS = 53;
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 
 const STATE: ViewState = { ...DEFAULT_VIEW_STATE, range: [0.9, 1], matrixEncoding: 'count' };
 
@@ -129,49 +115,24 @@ function wideSweep(rows: number): Sweep {
 }
 
 describe('the matrix and trellis views in Chromium', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let page: Page;
-  let log: PageLog;
   let json: AggregateJson;
   let plain: AggregateJson;
-  let setupError: unknown = null;
 
-  async function show(result: AggregateJson | null, state: ViewState): Promise<void> {
-    await page.evaluate((j, s) => window.viewsMatrix.setResult(j, s), result as AggregateJson, state);
-  }
-
-  beforeAll(async () => {
-    try {
-      requireChromium();
+  const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-matrix.html', 'viewsMatrix', { width: 1280, height: 800 }), {
+    async prepare() {
       const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
       json = (await session.query({ normalize: true, range: [0.9, 1], secondary: 'optimizer' })).json;
       plain = (await session.query({ normalize: true, range: [0.9, 1] })).json;
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-      page = await chromium.browser.newPage();
-      await page.setViewport({ width: 1280, height: 800 });
-      log = watchPage(page);
-      await page.goto(`${server.origin}/tests/browser/views-matrix.html`, { waitUntil: 'load' });
-      await page.waitForFunction(() => 'viewsMatrix' in window, { timeout: 30_000 });
-      await show(json, STATE);
-      await mkdir(ARTIFACTS, { recursive: true });
-    } catch (e) {
-      setupError = e;
-    }
+    },
+    ready: () => show(json, STATE),
   });
 
-  function setUp(): void {
-    if (setupError !== null) throw setupError;
+  async function show(result: AggregateJson | null, state: ViewState): Promise<void> {
+    await env.page.evaluate((j, s) => window.viewsMatrix.setResult(j, s), result as AggregateJson, state);
   }
 
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
-
   it('draws one cell per option pair, with the JSON counts, grouped and labelled by parameter', async () => {
-    setUp();
+    const { page } = env.setUp();
     const stats = await page.evaluate(() => {
       const root = document.querySelector('sweep-matrix')!.shadowRoot!;
       const cells = [...root.querySelectorAll('rect.cell')];
@@ -230,7 +191,7 @@ describe('the matrix and trellis views in Chromium', () => {
   });
 
   it('switches encodings: share, and lift on a diverging scale centred at 1', async () => {
-    setUp();
+    const { page } = env.setUp();
     const before = await eventCount(page);
     const liftButton = await page.$('sweep-matrix >>> button[data-encoding="lift"]');
     await liftButton!.click();
@@ -268,13 +229,13 @@ describe('the matrix and trellis views in Chromium', () => {
     }
     const hot = (await cell(page, 'initialization', 'glorot_normal', 'optimizer', 'adam'))!;
     await page.mouse.move(hot.x + hot.w / 2, hot.y + hot.h / 2);
-    await writeFile(join(ARTIFACTS, 'views-matrix-lift.png'), await (await page.$('#matrix-box'))!.screenshot({ type: 'png' }));
+    await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-lift');
     await page.mouse.move(1, 1);
     await show(json, STATE);
   });
 
   it('hover shows the numbers; a click filters to the pair, Shift-click adds to the filter', async () => {
-    setUp();
+    const { page } = env.setUp();
     const c = (await cell(page, 'initialization', 'glorot_normal', 'optimizer', 'adam'))!;
     await page.mouse.move(c.x + c.w / 2, c.y + c.h / 2);
     await page.waitForFunction(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('.tooltip') !== null);
@@ -312,8 +273,57 @@ describe('the matrix and trellis views in Chromium', () => {
     await show(json, STATE);
   });
 
+  it('is keyboard operable: Tab reaches the cells, arrows and Page keys move, Enter filters, Shift+Enter adds, Escape leaves', async () => {
+    const { page } = env.setUp();
+    await page.mouse.move(1, 1);
+    await show(json, STATE);
+    const focusedIsMatrix = (): Promise<boolean> =>
+      page.evaluate(() => document.querySelector('sweep-matrix')!.shadowRoot!.activeElement?.tagName.toLowerCase() === 'svg');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let tabs = 0;
+    while (!(await focusedIsMatrix()) && tabs < 40) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    expect(await focusedIsMatrix(), 'Tab reaches the matrix').toBe(true);
+    // The first cell is shown at once.
+    expect(await tooltipText(page, 'sweep-matrix')).toContain('dataset = mnist');
+    // Rows: five parameters down (dataset, batch_size, augmentation, optimizer, activation → initialization),
+    // then three options down (constant, random_normal, glorot_uniform → glorot_normal); columns: three parameters right.
+    for (let k = 0; k < 5; k++) await page.keyboard.press('PageDown');
+    for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.down('Shift');
+    for (let k = 0; k < 3; k++) await page.keyboard.press('PageDown');
+    await page.keyboard.up('Shift');
+    const tip = (await tooltipText(page, 'sweep-matrix'))!;
+    const count = json.pairCounts.initialization.optimizer.glorot_normal.adam;
+    expect(tip).toContain('initialization = glorot_normal');
+    expect(tip).toContain('optimizer = adam');
+    expect(tip).toContain(count.toLocaleString('en-US'));
+    const spoken = await page.evaluate(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('[aria-live]')!.textContent);
+    expect(spoken).toBe(
+      `initialization glorot_normal and optimizer adam: ${count.toLocaleString('en-US')} trainings, ${((100 * count) / json.selected).toFixed(1)}% of the selection, lift ${(count / json.selected / (json.baselinePairCounts.initialization.optimizer.glorot_normal.adam / json.baseline)).toFixed(2)}×`,
+    );
+    const before = await eventCount(page);
+    await page.keyboard.press('Enter');
+    expect(await eventCount(page)).toBe(before + 1);
+    expect(await lastEvent(page)).toEqual({ where: { initialization: ['glorot_normal'], optimizer: ['adam'] } });
+    // The cell stays under the keyboard when the state changes; one to the right is rmsprop.
+    await show(json, { ...STATE, where: { initialization: ['glorot_normal'], optimizer: ['adam'] } });
+    await page.keyboard.press('ArrowRight');
+    expect(await tooltipText(page, 'sweep-matrix')).toContain('optimizer = rmsprop');
+    await page.keyboard.down('Shift');
+    await page.keyboard.press('Enter');
+    await page.keyboard.up('Shift');
+    expect(await lastEvent(page)).toEqual({ where: { initialization: ['glorot_normal'], optimizer: ['adam', 'rmsprop'] } });
+    await page.keyboard.press('Escape');
+    expect(await tooltipText(page, 'sweep-matrix')).toBeNull();
+    expect(await focusedIsMatrix()).toBe(false);
+    await show(json, STATE);
+  });
+
   it('trellis: a panel per primary option, a dot per option and secondary option, at its mean; menus dispatch', async () => {
-    setUp();
+    const { page } = env.setUp();
     const panels = await page.$$eval('sweep-trellis >>> g.panel', (ps) =>
       ps.map((p) => ({
         panel: p.getAttribute('data-panel')!,
@@ -371,7 +381,7 @@ describe('the matrix and trellis views in Chromium', () => {
   });
 
   it('exports parseable SVG with the cells and dots, and non-empty PNGs', async () => {
-    setUp();
+    const { page } = env.setUp();
     for (const view of ['matrix', 'trellis'] as const) {
       const text = await page.evaluate((v) => window.viewsMatrix.exportView(v, 'svg'), view);
       const parsed = await page.evaluate((t) => {
@@ -389,17 +399,13 @@ describe('the matrix and trellis views in Chromium', () => {
       else expect(parsed.dots).toBe(json.params[0].options.reduce((s, o) => s + expectedDots(json, o), 0));
 
       const png = Buffer.from(await page.evaluate((v) => window.viewsMatrix.exportView(v, 'png'), view), 'base64');
-      const img = decodePng(png);
+      const img = await savePng(`views-${view}-export`, png, { ink: 0.05, colours: 16 });
       expect(img.width).toBeGreaterThan(1000);
-      const stats = imageStats(img);
-      expect(stats.inkFraction).toBeGreaterThan(0.05);
-      expect(stats.colours).toBeGreaterThan(16);
-      await writeFile(join(ARTIFACTS, `views-${view}-export.png`), png);
     }
   });
 
   it('paints a 255-option parameter on a canvas and stays interactive', async () => {
-    setUp();
+    const { page } = env.setUp();
     const session = await Session.open(wideSweep(30_000), new InlineCpuEngine());
     const wide = (await session.query({ normalize: true, range: [0.7, 1] })).json;
     const t0 = Date.now();
@@ -431,26 +437,21 @@ describe('the matrix and trellis views in Chromium', () => {
     expect(await lastEvent(page)).toEqual({ where: { optimizer: ['o2'], seed: ['s3'] } });
     const svgText = await page.evaluate(() => window.viewsMatrix.exportView('matrix', 'svg'));
     expect(svgText).toContain('<image');
-    await writeFile(join(ARTIFACTS, 'views-matrix-255.png'), await page.screenshot({ type: 'png' }));
+    await saveScreenshot(page, 'views-matrix-255', undefined, { fullPage: false });
     await page.mouse.move(1, 1);
     await show(json, STATE);
   });
 
   it('renders both views legibly in light and dark (screenshots in test-artifacts/)', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
       await show(json, STATE);
       for (const view of ['matrix', 'trellis'] as const) {
-        const box = await page.$(`#${view}-box`);
-        const png = await box!.screenshot({ type: 'png' });
+        const box = (await page.$(`#${view}-box`))!;
         const suffix = scheme === 'dark' ? '-dark' : '';
-        await writeFile(join(ARTIFACTS, `views-${view}${suffix}.png`), png);
-        const img = decodePng(png);
+        const img = await saveScreenshot(box, `views-${view}${suffix}`, { ink: view === 'matrix' ? 0.2 : 0.1, colours: 24, label: `${view} ${scheme}` });
         expect(img.width).toBe(1280);
-        const stats = imageStats(img);
-        expect(stats.inkFraction, `${view} ${scheme}`).toBeGreaterThan(view === 'matrix' ? 0.2 : 0.1);
-        expect(stats.colours, `${view} ${scheme}`).toBeGreaterThan(24);
         const bg = [img.rgba[0], img.rgba[1], img.rgba[2]];
         if (scheme === 'dark') expect(Math.max(...bg)).toBeLessThan(60);
         else expect(Math.min(...bg)).toBeGreaterThan(200);
@@ -472,8 +473,8 @@ describe('the matrix and trellis views in Chromium', () => {
     await show(json, STATE);
     const size = await page.$eval('sweep-matrix >>> rect.cell', (c) => c.getBoundingClientRect().width);
     expect(size).toBeGreaterThanOrEqual(14);
-    await writeFile(join(ARTIFACTS, 'views-matrix-1920.png'), await (await page.$('#matrix-box'))!.screenshot({ type: 'png' }));
-    await writeFile(join(ARTIFACTS, 'views-trellis-1920.png'), await (await page.$('#trellis-box'))!.screenshot({ type: 'png' }));
+    await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-1920');
+    await saveScreenshot((await page.$('#trellis-box'))!, 'views-trellis-1920');
     await page.setViewport({ width: 1280, height: 800 });
     expect(log.errors).toEqual([]);
   });

@@ -8,33 +8,18 @@
  * (test-artifacts/views-parallel-timings.json).
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
+import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/io/csv.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { compileSelection, runSync, sampleRows, selectedRows, sortByMetricSteps, toCsv, topK, type RowQuery } from '../../src/views/selection.js';
 import type { ViewState } from '../../src/views/view-state.js';
-import {
-  decodePng,
-  imageStats,
-  launchChromium,
-  PAGE_SERVER_CONFIG,
-  REPO_ROOT,
-  requireChromium,
-  startDevServer,
-  watchPage,
-  type Chromium,
-  type DevServer,
-  type PageLog,
-} from './harness.js';
+import { openTestPage } from './harness.js';
+import { saveArtifact, saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 300_000;
 const SEED = 3;
 const fmt = (x: number): string => x.toLocaleString('en-US');
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 
 /** 50,938 of the 300,000 trainings (checked below). */
 const TABLE_STATE: Partial<ViewState> = { normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } };
@@ -48,46 +33,23 @@ interface Box {
 }
 
 describe('parallel coordinates and table views in Chromium', () => {
-  let chromium: Chromium | undefined;
-  let server: DevServer | undefined;
-  let page: Page;
-  let log: PageLog;
   let sweep: Sweep;
-  /** Why the setup failed: every test then fails with it (a missing Chromium fails, never skips). */
-  let setupError: unknown = null;
 
-  beforeAll(async () => {
-    try {
-      requireChromium();
+  const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-parallel.html', 'viewsPar', { width: 1400, height: 1100 }), {
+    async prepare() {
       sweep = generateNwsSweep(ROWS, SEED);
-      server = await startDevServer(PAGE_SERVER_CONFIG);
-      chromium = await launchChromium();
-      page = await chromium.browser.newPage();
-      await page.setViewport({ width: 1400, height: 1100 });
-      log = watchPage(page);
-      await page.goto(`${server.origin}/tests/browser/views-parallel.html`, { waitUntil: 'load' });
-      await page.waitForFunction(() => 'viewsPar' in window, { timeout: 30_000 });
-      await page.evaluate((r, s) => window.viewsPar.setSweep(r, s), ROWS, SEED);
-      await page.evaluate((s) => window.viewsPar.setState(s), BASE_STATE);
-    } catch (e) {
-      setupError = e;
-    }
+    },
+    async ready() {
+      await env.page.evaluate((r, s) => window.viewsPar.setSweep(r, s), ROWS, SEED);
+      await env.page.evaluate((s) => window.viewsPar.setState(s), BASE_STATE);
+    },
   });
 
-  afterAll(async () => {
-    await chromium?.close();
-    await server?.close();
-  });
-
-  function setUp(): void {
-    if (setupError !== null) throw setupError;
-  }
-
-  const events = (): Promise<Partial<ViewState>[]> => page.evaluate(() => window.viewsPar.events);
+  const events = (): Promise<Partial<ViewState>[]> => env.page.evaluate(() => window.viewsPar.events);
 
   /** A shadow-DOM element's box in page pixels. */
   function box(host: string, selector: string): Promise<Box> {
-    return page.evaluate(
+    return env.page.evaluate(
       (h, sel) => {
         const el = document.querySelector(h)?.shadowRoot?.querySelector(sel);
         if (!el) throw new Error(`no ${sel} in ${h}`);
@@ -100,6 +62,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   }
 
   async function drag(x0: number, y0: number, x1: number, y1: number): Promise<void> {
+    const { page } = env;
     await page.mouse.move(x0, y0);
     await page.mouse.down();
     await page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, { steps: 4 });
@@ -109,14 +72,14 @@ describe('parallel coordinates and table views in Chromium', () => {
   }
 
   const axisOrder = (): Promise<string[]> =>
-    page.evaluate(() =>
+    env.page.evaluate(() =>
       Array.from(document.querySelector('sweep-parallel')?.shadowRoot?.querySelectorAll('svg.overlay g.axis') ?? []).map(
         (g) => g.getAttribute('data-axis') ?? '',
       ),
     );
 
   it('draws the sampled lines with WebGL and says how many of how many it shows', async () => {
-    setUp();
+    const { page } = env.setUp();
     const info = await page.evaluate(() => window.viewsPar.info());
     const renderer = await page.evaluate(() => window.viewsPar.webgl());
     // the default budget: 200k lines on a GPU, 5k on a software rasterizer (SwiftShader here without a GPU)
@@ -143,7 +106,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it("brushing the optimizer axis over the band of 'adam' filters optimizer to adam", async () => {
-    setUp();
+    env.setUp();
     const band = await box('sweep-parallel', 'rect.band[data-axis="optimizer"][data-option="adam"]');
     const before = (await events()).length;
     const x = band.x + band.width / 2;
@@ -153,7 +116,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('brushing the metric axis sets the range on the shown (normalized) axis', async () => {
-    setUp();
+    const { page } = env.setUp();
     const line = await box('sweep-parallel', 'g.axis[data-axis="test_accuracy"] line');
     const top = line.y;
     const bottom = line.y + line.height;
@@ -176,7 +139,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('brushing the numeric learning_rate axis filters the bins whose values it touches; its scale toggles to log', async () => {
-    setUp();
+    const { page } = env.setUp();
     const p = sweep.params.find((x) => x.name === 'learning_rate')!;
     const values = p.values!;
     const lo = new Array<number>(p.labels.length).fill(Infinity);
@@ -224,7 +187,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('dragging an axis header sideways moves the axis', async () => {
-    setUp();
+    const { page } = env.setUp();
     const names = sweep.params.map((p) => p.name);
     const header = await box('sweep-parallel', 'g[data-role="header"][data-axis="optimizer"] text');
     const next = await box('sweep-parallel', 'g[data-role="header"][data-axis="activation"] text');
@@ -242,7 +205,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('exports PNG and SVG (at most 5,000 lines in the SVG)', async () => {
-    setUp();
+    const { page } = env.setUp();
     expect(await page.evaluate(() => window.viewsPar.pngBytes())).toBeGreaterThan(20_000);
     const svg = await page.evaluate(() => window.viewsPar.svg());
     expect(svg.startsWith('<svg')).toBe(true);
@@ -256,19 +219,13 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('screenshot of the parallel coordinates (test-artifacts/views-parallel.png) is not blank', async () => {
-    setUp();
+    const { page } = env.setUp();
     await page.evaluate((s) => window.viewsPar.setState(s), { ...BASE_STATE, where: { optimizer: ['adam', 'rmsprop'] } });
-    const el = await page.$('sweep-parallel');
-    const png = (await el!.screenshot({ type: 'png' })) as Uint8Array;
-    await mkdir(ARTIFACTS, { recursive: true });
-    await writeFile(join(ARTIFACTS, 'views-parallel.png'), png);
-    const stats = imageStats(decodePng(png));
-    expect(stats.inkFraction).toBeGreaterThan(0.1);
-    expect(stats.colours).toBeGreaterThan(32);
+    await saveScreenshot((await page.$('sweep-parallel'))!, 'views-parallel', { ink: 0.1, colours: 32 });
   });
 
   it('the table lists the selected trainings by test_accuracy, top first, exactly as topK in Node', async () => {
-    setUp();
+    const { page } = env.setUp();
     await page.evaluate((s) => window.viewsPar.setState(s), TABLE_STATE);
     const sel = compileSelection(sweep, TABLE_STATE as RowQuery);
     const rows = selectedRows(sel);
@@ -299,7 +256,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('scrolling to the middle renders the right rows, and only a few of them', async () => {
-    setUp();
+    const { page } = env.setUp();
     const count = 50_938;
     await page.$eval('sweep-table', (e) => {
       const s = e.shadowRoot?.querySelector('.scroller') as HTMLElement;
@@ -329,16 +286,11 @@ describe('parallel coordinates and table views in Chromium', () => {
     });
     expect(middle).toBeGreaterThan(first);
     expect(middle).toBeLessThan(first + rendered.length);
-    const el = await page.$('sweep-table');
-    const png = (await el!.screenshot({ type: 'png' })) as Uint8Array;
-    await writeFile(join(ARTIFACTS, 'views-table.png'), png);
-    const stats = imageStats(decodePng(png));
-    expect(stats.inkFraction).toBeGreaterThan(0.03);
-    expect(stats.colours).toBeGreaterThan(8);
+    await saveScreenshot((await page.$('sweep-table'))!, 'views-table', { ink: 0.03, colours: 8 });
   });
 
   it('exports the selected rows as CSV that reads back to them, in table order', async () => {
-    setUp();
+    const { page } = env.setUp();
     const state: Partial<ViewState> = { normalize: true, range: [0.97, 1], where: { dataset: ['cifar10'], optimizer: ['adam'] } };
     await page.evaluate((s) => window.viewsPar.setState(s), state);
     const text = await page.evaluate(() => window.viewsPar.csv());
@@ -357,7 +309,7 @@ describe('parallel coordinates and table views in Chromium', () => {
   });
 
   it('draws and updates 1M trainings (timings in test-artifacts/views-parallel-timings.json), without console errors', async () => {
-    setUp();
+    const { page, log } = env.setUp();
     const renderer = await page.evaluate(() => window.viewsPar.webgl());
     const load = await page.evaluate(() => window.viewsPar.setSweep(1_000_000, 1));
     const brush = await page.evaluate((s) => window.viewsPar.setState(s), BASE_STATE);
@@ -365,7 +317,7 @@ describe('parallel coordinates and table views in Chromium', () => {
     const info = await page.evaluate(() => window.viewsPar.info());
     const drawOnce = await page.evaluate(() => window.viewsPar.drawAndFinish());
     const timings = { renderer, rows: 1_000_000, lines: info.sampleSize, load, brush, brush2, drawAllAtOnceMs: drawOnce };
-    await writeFile(join(ARTIFACTS, 'views-parallel-timings.json'), JSON.stringify(timings, null, 2));
+    await saveArtifact('views-parallel-timings.json', JSON.stringify(timings, null, 2));
     console.log(`views at 1M rows on ${renderer}: ${JSON.stringify(timings)}`);
     expect(info.sampleSize).toBe(info.lineBudget);
     expect(await page.evaluate(() => window.viewsPar.sampleText())).toContain(`of ${fmt(1_000_000)} trainings`);

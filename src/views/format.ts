@@ -24,3 +24,14 @@ export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.name === 'SweepError' || e.name === 'Error' ? e.message : `${e.name}: ${e.message}`;
   return String(e);
 }
+
+/** A share as a percentage: 3 significant digits under 10%, one decimal above. */
+export function fmtPct(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  const p = x * 100;
+  return `${p === 0 || p >= 10 ? p.toFixed(1) : p >= 1 ? p.toFixed(2) : p.toPrecision(2)}%`;
+}
+
+export function fmtLift(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : '–';
+}

@@ -1,0 +1,62 @@
+/**
+ * A view's background work over the rows (the parallel coordinates' lines,
+ * the table's top-k): one run at a time; asking again while it runs aborts
+ * it and runs once more after it, however often it was asked; `whenIdle()`
+ * resolves once a run finished with nothing asked after it (and the host has
+ * rendered).
+ */
+
+import type { ReactiveControllerHost } from 'lit';
+
+/** The abort flag a run gets; `drive` (selection.ts) checks it between slices. */
+export interface JobSignal {
+  readonly aborted: boolean;
+}
+
+export class RestartableJob {
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private signal = { aborted: false };
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly run: (signal: JobSignal) => Promise<void>,
+  ) {}
+
+  /** Starts a run, or aborts the one running and runs again after it. */
+  schedule(): void {
+    if (this.running) {
+      this.rerun = true;
+      this.signal.aborted = true;
+      return;
+    }
+    const signal = { aborted: false };
+    this.signal = signal;
+    this.running = this.run(signal).finally(() => {
+      this.running = null;
+      if (this.rerun) {
+        this.rerun = false;
+        this.schedule();
+      } else {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        void this.host.updateComplete.then(() => waiters.forEach((w) => w()));
+      }
+    });
+  }
+
+  /** Aborts the run in flight (the host left the page). */
+  abort(): void {
+    this.signal.aborted = true;
+  }
+
+  /** Resolves once the work for the latest inputs is done and rendered. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.host.updateComplete;
+      if (!this.running && !this.rerun) return;
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+}
