@@ -211,6 +211,7 @@ async function showQuery(spec: QuerySpec): Promise<boolean> {
     return false;
   } finally {
     if (wanted()) {
+      flushUrlWrite();
       state.busy = false;
       update();
     }
@@ -228,10 +229,31 @@ function specOf(v: ViewState): QuerySpec {
 
 /** Writes the view state into the address (rows, seed, engine and other keys stay). */
 function writeUrl(v: ViewState): void {
+  if (urlTimer !== 0) clearTimeout(urlTimer);
+  urlTimer = 0;
+  lastUrlWrite = performance.now();
   const params = new URLSearchParams(location.search);
   writeViewState(v, params);
   const search = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
+}
+
+/**
+ * The address follows the state at most every URL_EVERY_MS while a brush
+ * moves (history.replaceState is costly, and browsers throttle it), and
+ * always catches up: after the last change, and before the page says it is
+ * no longer busy.
+ */
+const URL_EVERY_MS = 250;
+let urlTimer = 0;
+let lastUrlWrite = -Infinity;
+function scheduleUrlWrite(): void {
+  const wait = lastUrlWrite + URL_EVERY_MS - performance.now();
+  if (wait <= 0) writeUrl(state.explorer);
+  else if (urlTimer === 0) urlTimer = window.setTimeout(() => writeUrl(state.explorer), wait);
+}
+function flushUrlWrite(): void {
+  if (urlTimer !== 0) writeUrl(state.explorer);
 }
 
 /** A query for the current view state is due at the next animation frame (at most one a frame). */
@@ -250,7 +272,7 @@ function onViewChange(e: Event): void {
   if (typeof detail !== 'object' || detail === null) return;
   e.stopPropagation();
   state.explorer = { ...state.explorer, ...structuredClone(detail) };
-  writeUrl(state.explorer);
+  scheduleUrlWrite();
   update();
   scheduleQuery();
 }

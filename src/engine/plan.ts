@@ -77,6 +77,9 @@ interface PairTableShape {
   readonly pairs: readonly (readonly [number, number])[];
   /** Parameters (indices into parts) whose option counts this table answers. */
   readonly options: readonly number[];
+  /** The key is (unit A's code) | (unit B's code) << aBits; parts[0, inA) are unit A's. */
+  readonly aBits: number;
+  readonly inA: number;
 }
 
 /** What marginalization needs besides the counts. */
@@ -265,7 +268,7 @@ export function compilePlan(
       aBits: A.bits,
       size: 2 ** bits,
     });
-    pairShapes.push({ parts, pairs, options });
+    pairShapes.push({ parts, pairs, options, aBits: A.bits, inA });
   };
   if (units.length === 1) addPairTable(0, null);
   for (let a = 0; a < units.length; a++) for (let b = a + 1; b < units.length; b++) addPairTable(a, b);
@@ -357,43 +360,137 @@ export function compilePlan(
   return { plan, shape };
 }
 
+/**
+ * Adds one unit-pair table's counts (pairs of [outside, inside] counters per
+ * key) to the parameter pair and option counts. This runs on the page's main
+ * thread for every query, so it sums in two stages rather than decoding every
+ * parameter of every key: one pass over the keys sums rows (unit A's code),
+ * columns (unit B's code) and, per parameter of unit B, unit A's code by that
+ * parameter's option; the pairs and options are then read off those sums,
+ * which are the size of one unit, not of the table.
+ */
+function marginalizePairTable(
+  t: PairTableShape,
+  size: number,
+  counts: Uint32Array,
+  off: number,
+  shape: PlanShape,
+  optionSelected: Uint32Array,
+  optionBaseline: Uint32Array,
+  pairSelected: Uint32Array,
+  pairBaseline: Uint32Array,
+): void {
+  const { cards, optionOffsets, pairOffsets } = shape;
+  const P = cards.length;
+  const nA = 1 << t.aBits;
+  const nB = Math.max(1, size >>> t.aBits);
+  const inA = t.inA;
+  const nParts = t.parts.length;
+  // Each part's code from its unit's code.
+  const shift = Int32Array.from(t.parts, (p, i) => (i < inA ? p.shift : p.shift - t.aBits));
+  const mask = Int32Array.from(t.parts, (p) => p.mask);
+  const width = Int32Array.from(t.parts, (p) => p.mask + 1);
+  // Stage 1: row sums, column sums, and per part of unit B: [A code][B part's code].
+  const rowSel = new Float64Array(nA);
+  const rowAll = new Float64Array(nA);
+  const colSel = new Float64Array(nB);
+  const colAll = new Float64Array(nB);
+  const bySel: Float64Array[] = [];
+  const byAll: Float64Array[] = [];
+  for (let i = inA; i < nParts; i++) {
+    bySel[i] = new Float64Array(nA * width[i]);
+    byAll[i] = new Float64Array(nA * width[i]);
+  }
+  for (let kb = 0; kb < nB; kb++) {
+    let cs = 0;
+    let ca = 0;
+    const row0 = off + 2 * kb * nA;
+    for (let ka = 0; ka < nA; ka++) {
+      const sel = counts[row0 + 2 * ka + 1];
+      const all = counts[row0 + 2 * ka] + sel;
+      if (all === 0) continue;
+      rowSel[ka] += sel;
+      rowAll[ka] += all;
+      cs += sel;
+      ca += all;
+      for (let i = inA; i < nParts; i++) {
+        const at = ka * width[i] + ((kb >>> shift[i]) & mask[i]);
+        bySel[i][at] += sel;
+        byAll[i][at] += all;
+      }
+    }
+    colSel[kb] = cs;
+    colAll[kb] = ca;
+  }
+  const add = (idx: number, sel: number, all: number): void => {
+    pairSelected[idx] += sel;
+    pairBaseline[idx] += all;
+  };
+  // Stage 2: the pairs this table answers.
+  for (const [i, j] of t.pairs) {
+    const base = pairOffsets[t.parts[i].param * P + t.parts[j].param];
+    const stride = cards[t.parts[j].param];
+    const aI = i < inA;
+    const aJ = j < inA;
+    if (aI && aJ) {
+      for (let ka = 0; ka < nA; ka++)
+        if (rowAll[ka] > 0) add(base + ((ka >>> shift[i]) & mask[i]) * stride + ((ka >>> shift[j]) & mask[j]), rowSel[ka], rowAll[ka]);
+    } else if (!aI && !aJ) {
+      for (let kb = 0; kb < nB; kb++)
+        if (colAll[kb] > 0) add(base + ((kb >>> shift[i]) & mask[i]) * stride + ((kb >>> shift[j]) & mask[j]), colSel[kb], colAll[kb]);
+    } else {
+      // One part in each unit: read the B part's sums by A code.
+      const a = aI ? i : j;
+      const b = aI ? j : i;
+      const w = width[b];
+      const sums = bySel[b];
+      const alls = byAll[b];
+      for (let ka = 0; ka < nA; ka++) {
+        if (rowAll[ka] === 0) continue;
+        const codeA = (ka >>> shift[a]) & mask[a];
+        for (let v = 0; v < w; v++) {
+          const all = alls[ka * w + v];
+          if (all === 0) continue;
+          add(base + (aI ? codeA * stride + v : v * stride + codeA), sums[ka * w + v], all);
+        }
+      }
+    }
+  }
+  // And the options.
+  for (const i of t.options) {
+    const base = optionOffsets[t.parts[i].param];
+    const inUnitA = i < inA;
+    const n = inUnitA ? nA : nB;
+    const sel = inUnitA ? rowSel : colSel;
+    const all = inUnitA ? rowAll : colAll;
+    for (let k = 0; k < n; k++) {
+      if (all[k] === 0) continue;
+      const idx = base + ((k >>> shift[i]) & mask[i]);
+      optionSelected[idx] += sel[k];
+      optionBaseline[idx] += all[k];
+    }
+  }
+}
+
 /** Turns unit-table counts into per-parameter option, pair and trellis aggregates. */
 export function marginalize(rows: number, plan: KernelPlan, shape: PlanShape, c: TableCounts): RawAggregates {
-  const { cards, optionOffsets, pairOffsets, trellisOffsets, trellisCells: cells } = shape;
-  const P = cards.length;
+  const { cards, trellisOffsets, trellisCells: cells } = shape;
   const nOptions = cards.reduce((s, x) => s + x, 0);
   const optionSelected = new Uint32Array(nOptions);
   const optionBaseline = new Uint32Array(nOptions);
   const pairSelected = new Uint32Array(shape.pairTotal);
   const pairBaseline = new Uint32Array(shape.pairTotal);
   let off = 0;
-  shape.pairTables.forEach((t, ti) => {
-    const size = plan.pairTables[ti].size;
-    const codes = new Int32Array(t.parts.length);
-    const pairIdx = t.pairs.map(([i, j]) => [pairOffsets[t.parts[i].param * P + t.parts[j].param], cards[t.parts[j].param]]);
-    for (let key = 0; key < size; key++) {
-      const sel = c.pairs[off + 2 * key + 1];
-      const all = c.pairs[off + 2 * key] + sel;
-      if (all === 0) continue;
-      for (let i = 0; i < codes.length; i++) codes[i] = (key >>> t.parts[i].shift) & t.parts[i].mask;
-      t.pairs.forEach(([i, j], k) => {
-        const idx = pairIdx[k][0] + codes[i] * pairIdx[k][1] + codes[j];
-        pairSelected[idx] += sel;
-        pairBaseline[idx] += all;
-      });
-      for (const i of t.options) {
-        const idx = optionOffsets[t.parts[i].param] + codes[i];
-        optionSelected[idx] += sel;
-        optionBaseline[idx] += all;
-      }
-    }
-    off += size * 2;
-  });
+  for (let ti = 0; ti < shape.pairTables.length; ti++) {
+    marginalizePairTable(shape.pairTables[ti], plan.pairTables[ti].size, c.pairs, off, shape, optionSelected, optionBaseline, pairSelected, pairBaseline);
+    off += plan.pairTables[ti].size * 2;
+  }
   const nTrellis = cards.reduce((s, x) => s + x * cells, 0);
   const trellisCount = new Uint32Array(nTrellis);
   const trellisSum = new Float64Array(nTrellis);
   off = 0;
-  shape.trellisTables.forEach((parts, ti) => {
+  for (let ti = 0; ti < shape.trellisTables.length; ti++) {
+    const parts = shape.trellisTables[ti];
     const size = plan.trellisTables[ti].size;
     for (let key = 0; key < size; key++) {
       const base = off + key * cells;
@@ -410,7 +507,7 @@ export function marginalize(rows: number, plan: KernelPlan, shape: PlanShape, c:
       }
     }
     off += size * cells;
-  });
+  }
   const hb = plan.groups * plan.bins;
   const histBaseline = new Uint32Array(hb);
   const histSelected = new Uint32Array(hb);

@@ -60,3 +60,16 @@ export class RestartableJob {
     }
   }
 }
+
+/**
+ * Resolves in a task of its own, ahead of background row work. A view whose
+ * render is heavy (the matrix's thousands of cells) awaits it in lit's
+ * `scheduleUpdate`, so each view renders in its own task instead of all of
+ * them in the one animation frame that hands them a new result: no task then
+ * grows past 50 ms while a brush moves.
+ */
+export function nextTask(): Promise<void> {
+  const s = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { priority: string }) => Promise<void> } }).scheduler;
+  if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority: 'user-visible' });
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}

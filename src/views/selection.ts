@@ -86,13 +86,18 @@ export class AbortedError extends Error {
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 /**
- * Yields to the event loop so input and rendering can run: `scheduler.yield()`
- * where the browser has it, else a MessageChannel message (setTimeout(0) is
- * clamped to 4 ms when nested), else setTimeout.
+ * Yields to the event loop so input, rendering and the engine's answers can
+ * run. Where the browser has `scheduler.postTask`, the row work continues as a
+ * background task: anything else waiting (a worker's answer, a pointer event,
+ * a frame) runs first. (`scheduler.yield()` would be wrong here: its
+ * continuations go *before* other tasks, so views that restart their row work
+ * on every brush change starve the workers' answers while the brush moves.)
+ * Else a MessageChannel message (setTimeout(0) is clamped to 4 ms when
+ * nested), else setTimeout.
  */
 export function yieldToMain(): Promise<void> {
-  const s = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (s && typeof s.yield === 'function') return s.yield();
+  const s = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { priority: string }) => Promise<void> } }).scheduler;
+  if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority: 'background' });
   if (typeof MessageChannel !== 'undefined') {
     return new Promise((resolve) => {
       const ch = new MessageChannel();

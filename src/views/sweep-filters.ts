@@ -10,6 +10,7 @@ import { viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
+import { nextTask } from './job.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -40,6 +41,12 @@ export class SweepFilters extends LitElement {
     super();
     this.result = null;
     this.state = DEFAULT_VIEW_STATE;
+  }
+
+  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
   }
 
   static override styles = [

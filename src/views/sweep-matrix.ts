@@ -40,6 +40,7 @@ import { RD_BU, YL_GN_BU, ramp } from './palette.js';
 import { niceTicks } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type ViewState } from './view-state.js';
+import { nextTask } from './job.js';
 
 // ---------------------------------------------------------------------------
 // The matrix model: counts per cell, computed once per result
@@ -290,6 +291,12 @@ export class SweepMatrix extends LitElement {
     state: { attribute: false },
     hover: { state: true },
   };
+
+  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
+  }
 
   static override styles = [
     viewChrome,

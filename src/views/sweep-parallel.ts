@@ -29,7 +29,7 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
-import { ColorSchemeController, SizeController, toolbarStyles, viewTheme } from './theme.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme } from './theme.js';
 import createREGL from 'regl';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
@@ -52,7 +52,7 @@ import {
   type RowSteps,
   yieldToMain,
 } from './selection.js';
-import { RestartableJob, type JobSignal } from './job.js';
+import { RestartableJob, type JobSignal, nextTask } from './job.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 
 /** Most lines drawn by default on a GPU. */
@@ -615,6 +615,12 @@ export class SweepParallel extends LitElement {
     this._drag = null;
   }
 
+  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
+  }
+
   static override styles = [
     viewTheme,
     toolbarStyles,
@@ -960,8 +966,9 @@ export class SweepParallel extends LitElement {
   }
 
   /** The host's font family, for measuring labels. */
+  /** The views' font (theme.ts), not getComputedStyle: that forces a style recalculation per label. */
   private get fontFamily(): string {
-    return getComputedStyle(this).fontFamily || 'system-ui, sans-serif';
+    return FONT_FAMILY;
   }
 
   private axisByKey(key: string): AxisModel | undefined {

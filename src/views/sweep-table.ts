@@ -28,7 +28,7 @@ import {
   toCsv,
   yieldToMain,
 } from './selection.js';
-import { RestartableJob, type JobSignal } from './job.js';
+import { RestartableJob, type JobSignal, nextTask } from './job.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from './view-state.js';
 
 /** Height of a body row in px. */
@@ -94,6 +94,12 @@ export class SweepTable extends LitElement {
     this._viewport = 400;
     this._progress = '';
     this._exporting = '';
+  }
+
+  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
   }
 
   static override styles = [

@@ -28,6 +28,7 @@ import { fmtInt } from './format.js';
 import { niceTicks } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
+import { nextTask } from './job.js';
 
 const PAD = 10;
 const MIN_PANEL_W = 150;
@@ -236,6 +237,12 @@ export class SweepTrellis extends LitElement {
     state: { attribute: false },
     hover: { state: true },
   };
+
+  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
+  }
 
   static override styles = [
     viewChrome,

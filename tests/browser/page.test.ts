@@ -105,6 +105,39 @@ describe('the page in Chromium', () => {
     await saveScreenshot(page, 'page', { ink: 0.02, colours: 16 });
   });
 
+  it('Generate… opens a dialog that generates another sweep; a bad row count is one message and the sweep stays', async () => {
+    const { page, log } = env.setUp();
+    const generate = async (rows: string, seed: string): Promise<void> => {
+      await page.click('#generate-open');
+      expect(await page.$eval('#generate-dialog', (d) => (d as HTMLDialogElement).open)).toBe(true);
+      await page.$eval('#generate-form input[name=rows]', (e) => ((e as HTMLInputElement).value = ''));
+      await page.type('#generate-form input[name=rows]', rows);
+      await page.$eval('#generate-form input[name=seed]', (e) => ((e as HTMLInputElement).value = ''));
+      await page.type('#generate-form input[name=seed]', seed);
+      await page.click('#generate-form button[type=submit]');
+      expect(await page.$eval('#generate-dialog', (d) => (d as HTMLDialogElement).open)).toBe(false);
+    };
+    await generate('-5', '1');
+    await page.waitForFunction(() => !(document.getElementById('load-error') as HTMLElement).hidden);
+    expect(await page.$eval('#load-error', (e) => e.textContent)).toMatch(/^Load failed: rows must be an integer from 1 to/);
+    expect(await page.evaluate(() => window.sweepscope.rows)).toBe(ROWS);
+
+    await generate('30000', '9');
+    await page.waitForFunction(() => window.sweepscope.rows === 30_000 && document.querySelector('#explorer')?.getAttribute('data-busy') === 'false', {
+      timeout: 60_000,
+    });
+    expect(await page.$eval('#sweep-name', (e) => e.textContent)).toContain('seed 9');
+    expect(await page.$eval('#load-error', (e) => (e as HTMLElement).hidden)).toBe(true);
+    const spec: QuerySpec = { normalize: true, range: [0.5, 1] };
+    expect(diffAggregates(await page.evaluate((q) => window.sweepscope.query(q), spec), await nodeAnswer(30_000, 9, spec), 1e-9)).toBeNull();
+    // Cancel closes the dialog and changes nothing.
+    await page.click('#generate-open');
+    await page.click('#generate-form button[type=button]');
+    expect(await page.$eval('#generate-dialog', (d) => (d as HTMLDialogElement).open)).toBe(false);
+    expect(await page.evaluate(() => window.sweepscope.rows)).toBe(30_000);
+    expect(log.errors).toEqual([]);
+  });
+
   it('falls back to one generate worker and copied memory when not cross-origin isolated', async () => {
     const { chromium } = env.setUp();
     const plain = await startDevServer({

@@ -80,8 +80,13 @@ function eventCount(page: Page): Promise<number> {
   return page.evaluate(() => window.viewsMatrix.events.length);
 }
 
+/** The view's tooltip text, once the view has rendered what it was last told (views render in a task of their own). */
 function tooltipText(page: Page, view: 'sweep-matrix' | 'sweep-trellis'): Promise<string | null> {
-  return page.evaluate((v) => document.querySelector(v)!.shadowRoot!.querySelector('.tooltip')?.textContent?.replace(/\s+/g, ' ') ?? null, view);
+  return page.evaluate(async (v) => {
+    const el = document.querySelector(v)!;
+    await el.updateComplete;
+    return el.shadowRoot!.querySelector('.tooltip')?.textContent?.replace(/\s+/g, ' ') ?? null;
+  }, view);
 }
 
 /** Non-null trellis means of one panel (times secondary options), as the view should draw them. */
@@ -300,7 +305,11 @@ describe('the matrix and trellis views in Chromium', () => {
     expect(tip).toContain('initialization = glorot_normal');
     expect(tip).toContain('optimizer = adam');
     expect(tip).toContain(count.toLocaleString('en-US'));
-    const spoken = await page.evaluate(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('[aria-live]')!.textContent);
+    const spoken = await page.evaluate(async () => {
+      const m = document.querySelector('sweep-matrix')!;
+      await m.updateComplete;
+      return m.shadowRoot!.querySelector('[aria-live]')!.textContent;
+    });
     expect(spoken).toBe(
       `initialization glorot_normal and optimizer adam: ${count.toLocaleString('en-US')} trainings, ${((100 * count) / json.selected).toFixed(1)}% of the selection, lift ${(count / json.selected / (json.baselinePairCounts.initialization.optimizer.glorot_normal.adam / json.baseline)).toFixed(2)}×`,
     );
