@@ -1,11 +1,51 @@
 import { describe, it, expect } from 'vitest';
-import { LatestWins } from '../src/engine/scheduler.js';
+import { LatestWins, ShowNewer } from '../src/engine/scheduler.js';
 import { FallbackEngine } from '../src/engine/fallback-engine.js';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
 import type { Engine, KernelPlan, TableCounts } from '../src/engine/types.js';
 import { randomQuery, randomSweep } from './random-sweep.js';
 import { diffAggregates, referenceAggregate } from './reference.js';
+
+describe('ShowNewer with LatestWins: a dragged brush', () => {
+  it('shows every answer newer than the one shown, though a newer query is asked for, and never an older one', async () => {
+    const release: (() => void)[] = [];
+    const s = new LatestWins<number, number>(async (q) => {
+      await new Promise<void>((r) => release.push(r));
+      return q;
+    });
+    const order = new ShowNewer();
+    const shown: number[] = [];
+    const ask = (): Promise<void> => {
+      const id = order.ask();
+      return s.submit(id).then((a) => {
+        if (a !== null && order.offer(id)) shown.push(a);
+      });
+    };
+    // Frame 1 asks; frames 2 and 3 ask while 1 runs (2 is dropped for 3).
+    const p1 = ask();
+    const p2 = ask();
+    const p3 = ask();
+    await Promise.resolve();
+    release.shift()!();
+    await p1;
+    await p2;
+    expect(shown).toEqual([1]); // 1 is shown, though 3 is the newest asked
+    expect(order.isNewest(3)).toBe(true);
+    const p4 = ask(); // frame 4 asks while 3 runs
+    await new Promise((r) => setTimeout(r, 0));
+    release.shift()!();
+    await p3;
+    expect(shown).toEqual([1, 3]);
+    await new Promise((r) => setTimeout(r, 0));
+    release.shift()!();
+    await p4;
+    expect(shown).toEqual([1, 3, 4]);
+    // An answer older than the one shown is never shown.
+    expect(order.offer(2)).toBe(false);
+    expect(order.offer(4)).toBe(true);
+  });
+});
 
 describe('LatestWins', () => {
   it('runs one query at a time, keeps only the newest pending one, and answers every caller', async () => {

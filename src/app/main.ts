@@ -21,7 +21,7 @@ import { browserCores, createBrowserWorkerEngine } from '../engine/browser-worke
 import { createEngine, parseEngineChoice, type EngineChoice } from '../engine/create-engine.js';
 import { FallbackEngine } from '../engine/fallback-engine.js';
 import type { AggregateJson } from '../engine/output.js';
-import { LatestWins } from '../engine/scheduler.js';
+import { LatestWins, ShowNewer } from '../engine/scheduler.js';
 import { Session, type QueryResult } from '../engine/session.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
@@ -177,10 +177,8 @@ async function answer(spec: QuerySpec, wanted: () => boolean = () => true): Prom
   }
 }
 
-/** Id of the latest query the page itself asked for. */
-let latest = 0;
-/** Id of the query whose answer the views show. */
-let shown = 0;
+/** The page's own queries: which answers the views show. */
+const order = new ShowNewer();
 
 /**
  * Runs a query for the page and shows its answer. Never rejects: a failure is
@@ -193,15 +191,14 @@ let shown = 0;
  * started in favour of the newest.
  */
 async function showQuery(spec: QuerySpec): Promise<boolean> {
-  const id = ++latest;
-  const wanted = (): boolean => id === latest;
+  const id = order.ask();
+  const wanted = (): boolean => order.isNewest(id);
   state.busy = true;
   update();
   const t0 = performance.now();
   try {
     const a = await answer(spec, wanted);
-    if (a === null || id < shown || a.session !== session) return false;
-    shown = id;
+    if (a === null || a.session !== session || !order.offer(id)) return false;
     state.result = { json: a.result.json, engineMs: a.result.engineMs, totalMs: performance.now() - t0 };
     state.error = null;
     if (!wanted()) update();

@@ -33,3 +33,32 @@ export class LatestWins<Q, R> {
     this.inFlight = false;
   }
 }
+
+/**
+ * Which answers to show when queries overlap: the page numbers each query it
+ * asks for, and shows an answer when it is newer than the one on screen, even
+ * if a newer query is already asked for. While a brush is dragged a query is
+ * asked for every frame, and each answer arrives after the next was asked
+ * for: showing only the newest asked would show nothing until the drag stops.
+ */
+export class ShowNewer {
+  private asked = 0;
+  private shown = 0;
+
+  /** Numbers a new query. */
+  ask(): number {
+    return ++this.asked;
+  }
+
+  /** Whether `id` is the newest query asked for. */
+  isNewest(id: number): boolean {
+    return id === this.asked;
+  }
+
+  /** Whether the answer to `id` should replace the one shown (and records it as shown). */
+  offer(id: number): boolean {
+    if (id < this.shown) return false;
+    this.shown = id;
+    return true;
+  }
+}

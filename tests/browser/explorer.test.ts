@@ -169,6 +169,49 @@ describe('the explorer: linked views under one coordinator', () => {
     expect(log.errors).toEqual([]);
   });
 
+  it('(b2) the views follow the brush while it is dragged, before the button is released', async () => {
+    const { chromium, server } = env.setUp();
+    // A million trainings: a query then takes longer than the gap between two mouse moves, so
+    // every answer arrives after a newer query was asked for; the views must show it anyway.
+    const { page, log } = await openAppPage(chromium.browser, server.origin, '?rows=1000000&seed=4&engine=cpu', { width: 1400, height: 1000 });
+    try {
+      await settle(page);
+      const g = await histogramGeometry(page);
+      const y = (g.top + g.bottom) / 2;
+      const x = (f: number): number => g.left + f * (g.right - g.left);
+      // Count the distinct answers the views are handed while the button is down.
+      await page.evaluate(() => {
+        const w = window as unknown as { __seen: number; __watch: boolean };
+        w.__seen = 0;
+        w.__watch = true;
+        let last = window.sweepscope.lastResult;
+        const tick = (): void => {
+          if (window.sweepscope.lastResult !== last) w.__seen++;
+          last = window.sweepscope.lastResult;
+          if (w.__watch) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      await page.mouse.move(x(0.2), y);
+      await page.mouse.down();
+      for (let i = 1; i <= 150; i++) {
+        await page.mouse.move(x(0.2 + (0.6 * i) / 150), y);
+        await sleep(10);
+      }
+      const seen = await page.evaluate(() => (window as unknown as { __seen: number }).__seen);
+      await page.mouse.up();
+      await page.evaluate(() => ((window as unknown as { __watch: boolean }).__watch = false));
+      await settle(page);
+      expect(seen, 'answers shown while the brush was held').toBeGreaterThanOrEqual(3);
+      const s = await viewState(page);
+      expect(s.range![0]).toBeCloseTo(0.2, 1);
+      expect(s.range![1]).toBeCloseTo(0.8, 1);
+      expect(log.errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('(c) a matrix click filters; the trellis follows its selects; the switch changes the histogram axis', async () => {
     const { page, log } = env.setUp();
     const baselineBefore = (await lastResult(page))!.baseline;

@@ -78,6 +78,11 @@ describe('parallel coordinates and table views in Chromium', () => {
       ),
     );
 
+  it('row work yields behind waiting messages (a worker\'s answer is never starved by the views\' row work)', async () => {
+    const { page } = env.setUp();
+    expect(await page.evaluate(() => window.viewsPar.yieldOrder())).toEqual(['message', 'row work']);
+  });
+
   it('draws the sampled lines with WebGL and says how many of how many it shows', async () => {
     const { page } = env.setUp();
     const info = await page.evaluate(() => window.viewsPar.info());

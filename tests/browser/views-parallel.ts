@@ -14,6 +14,7 @@ import '../../src/views/sweep-parallel.js';
 import '../../src/views/sweep-table.js';
 import type { ParallelTimings } from '../../src/views/sweep-parallel.js';
 import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+import { yieldToMain } from '../../src/views/selection.js';
 
 export interface Timings {
   /** From setting the state to both views idle, ms. */
@@ -47,6 +48,8 @@ export interface ViewsParApi {
   svg(): string;
   pngBytes(): Promise<number>;
   webgl(): string;
+  /** What runs first after the row work yields: a message posted before the yield (as a worker's answer would be), or the row work. */
+  yieldOrder(): Promise<string[]>;
   /** What the views hold now. */
   info(): { lineBudget: number; software: boolean; sampleSize: number; sampleSelected: number; tableCount: number | null; selected: number | null };
 }
@@ -142,6 +145,22 @@ const api: ViewsParApi = {
   svg: () => parallel.exportSvgMarkup(),
   async pngBytes() {
     return (await parallel.exportPng()).size;
+  },
+  async yieldOrder() {
+    const order: string[] = [];
+    const ch = new MessageChannel();
+    const delivered = new Promise<void>((resolve) => {
+      ch.port1.onmessage = () => {
+        order.push('message');
+        ch.port1.close();
+        resolve();
+      };
+    });
+    ch.port2.postMessage(null);
+    await yieldToMain();
+    order.push('row work');
+    await delivered;
+    return order;
   },
   info: () => ({
     lineBudget: parallel.lineBudget,
