@@ -33,8 +33,27 @@ function hexToRgb(h: string): [number, number, number] {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
 }
 
-/** The colour at t in [0, 1] along a list of colours, interpolated in RGB. */
+const RAMP_STEPS = 1024;
+const rampTables = new WeakMap<readonly string[], string[]>();
+
+/**
+ * The colour at t in [0, 1] along a list of colours, interpolated in RGB, from
+ * a table of RAMP_STEPS + 1 colours made once per list (thousands of cells are
+ * coloured per update).
+ */
 export function ramp(colors: readonly string[], t: number): string {
+  let table = rampTables.get(colors);
+  if (!table) {
+    table = [];
+    for (let s = 0; s <= RAMP_STEPS; s++) table.push(rampExact(colors, s / RAMP_STEPS));
+    rampTables.set(colors, table);
+  }
+  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0));
+  return table[Math.round(x * RAMP_STEPS)];
+}
+
+/** The colour at t in [0, 1] along a list of colours, interpolated in RGB. */
+export function rampExact(colors: readonly string[], t: number): string {
   const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (colors.length - 1);
   const i = Math.min(colors.length - 2, Math.floor(x));
   const f = x - i;

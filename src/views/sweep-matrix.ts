@@ -65,6 +65,8 @@ interface Block {
 }
 
 interface MatrixModel {
+  /** The rows' and columns' parameters and options: a new key means new cells. */
+  key: string;
   entries: Entry[];
   blocks: Block[];
   /** Selected count per cell (row-major, N x N). */
@@ -135,7 +137,8 @@ function buildModel(r: AggregateJson): MatrixModel {
         }
       }
     }
-  return { entries, blocks, count, base, na, maxOff: Math.max(1, maxOff), selected: r.selected, baseline: r.baseline };
+  const key = entries.map((e) => `${e.param}\u0000${e.option}`).join('\u0001');
+  return { key, entries, blocks, count, base, na, maxOff: Math.max(1, maxOff), selected: r.selected, baseline: r.baseline };
 }
 
 function liftOf(m: MatrixModel, k: number): number {
@@ -324,6 +327,14 @@ export class SweepMatrix extends LitElement {
   private model: MatrixModel | null = null;
   private modelFor: AggregateJson | null = null;
   private layout: MatrixLayout | null = null;
+  private laidOut: MatrixLayout | null = null;
+  private layoutFor = '';
+  /** The SVG cells painted by paintCells, and what they were last given. */
+  private cellGroup: Element | null = null;
+  private cellsFor = '';
+  private cellEls: Element[] = [];
+  private cellFill: string[] = [];
+  private cellCount: string[] = [];
 
   constructor() {
     super();
@@ -349,7 +360,13 @@ export class SweepMatrix extends LitElement {
     const m = this.getModel();
     const enc = this.encoding;
     const { width, height } = this.size;
-    const layout = m && width > 0 && height > 0 ? computeLayout(m, width, height) : null;
+    // The layout depends on the options and the size, not on the counts: made again only when those change.
+    const layoutFor = m ? `${m.key}|${width}x${height}` : '';
+    if (layoutFor !== this.layoutFor) {
+      this.layoutFor = layoutFor;
+      this.laidOut = m && width > 0 && height > 0 ? computeLayout(m, width, height) : null;
+    }
+    const layout = this.laidOut;
     this.layout = layout;
     return html`
       <div class="toolbar" part="toolbar">
@@ -407,6 +424,42 @@ export class SweepMatrix extends LitElement {
     const m = this.model;
     const l = this.layout;
     if (m && l && l.canvas) this.paintCanvas(m, l);
+    else if (m && l) this.paintCells(m, l);
+  }
+
+  /**
+   * The SVG cells are made once per set of options and layout (renderCells);
+   * a new result only changes their colour and count, set here on the
+   * elements whose values changed: far cheaper than lit comparing thousands
+   * of templates' parts on every update while a brush moves.
+   */
+  private paintCells(m: MatrixModel, l: MatrixLayout): void {
+    const g = this.renderRoot.querySelector('g.cells[data-mode="svg"]');
+    if (!g) return;
+    // the same inputs as renderCells's guard: when they change, the elements may have too
+    const cellsFor = `${m.key}|${l.cell}|${l.x0}|${l.y0}`;
+    if (g !== this.cellGroup || cellsFor !== this.cellsFor) {
+      this.cellGroup = g;
+      this.cellsFor = cellsFor;
+      this.cellEls = [...g.querySelectorAll('rect.cell')];
+      this.cellFill = [];
+      this.cellCount = [];
+    }
+    const enc = this.encoding;
+    const theme = this.scheme.theme;
+    const els = this.cellEls;
+    for (let k = 0; k < els.length; k++) {
+      const fill = cellColour(m, k, enc, theme);
+      if (this.cellFill[k] !== fill) {
+        els[k].setAttribute('fill', fill);
+        this.cellFill[k] = fill;
+      }
+      const count = m.na[k] ? '' : String(m.count[k]);
+      if (this.cellCount[k] !== count) {
+        els[k].setAttribute('data-count', count);
+        this.cellCount[k] = count;
+      }
+    }
   }
 
   private renderSvg(m: MatrixModel, l: MatrixLayout, enc: MatrixEncoding): TemplateResult {
@@ -435,9 +488,9 @@ export class SweepMatrix extends LitElement {
         ? svg`<path class="background" fill-rule="evenodd" fill=${theme.bg}
             d="M0,0H${l.width}V${l.height}H0Z M${l.x0},${l.y0}h${l.side}v${l.side}h${-l.side}Z"></path>`
         : svg`<rect class="background" width=${l.width} height=${l.height} fill=${theme.bg}></rect>`}
-      ${guard([m, l.cell, l.x0, l.y0, l.canvas, enc, theme], () => this.renderCells(m, l, enc, theme))}
-      ${guard([m, l.cell, l.x0, l.y0, l.font, l.showOptions, theme, this.state?.where], () => this.renderLabels(m, l, theme))}
-      ${guard([m, l.legendX, l.y0, l.side, enc, theme], () => this.renderLegend(m, l, enc, theme))}
+      ${guard([m.key, l.cell, l.x0, l.y0, l.canvas], () => this.renderCells(m, l))}
+      ${guard([m.key, l.cell, l.x0, l.y0, l.font, l.showOptions, theme, this.state?.where], () => this.renderLabels(m, l, theme))}
+      ${guard([m.key, m.maxOff, m.selected, l.legendX, l.y0, l.side, enc, theme], () => this.renderLegend(m, l, enc, theme))}
       ${hover
         ? svg`<rect class="hover" x=${hx - 0.5} y=${hy - 0.5} width=${l.cell + 1} height=${l.cell + 1}
             fill="none" stroke=${theme.fg} stroke-width="1.5" pointer-events="none"></rect>`
@@ -445,7 +498,8 @@ export class SweepMatrix extends LitElement {
     </svg>`;
   }
 
-  private renderCells(m: MatrixModel, l: MatrixLayout, enc: MatrixEncoding, theme: ViewTheme): SVGTemplateResult {
+  /** The cells' elements, without colour or count (paintCells sets those). */
+  private renderCells(m: MatrixModel, l: MatrixLayout): SVGTemplateResult {
     if (l.canvas) return svg`<g class="cells" data-mode="canvas"></g>`;
     const N = m.entries.length;
     const c = l.cell;
@@ -454,11 +508,10 @@ export class SweepMatrix extends LitElement {
       const y = l.y0 + l.pos[i];
       const a = m.entries[i];
       for (let j = 0; j < N; j++) {
-        const k = i * N + j;
         const b = m.entries[j];
         out.push(
-          svg`<rect class="cell" x=${l.x0 + l.pos[j]} y=${y} width=${c} height=${c} fill=${cellColour(m, k, enc, theme)}
-            data-a=${a.param} data-oa=${a.option} data-b=${b.param} data-ob=${b.option} data-count=${m.na[k] ? '' : m.count[k]}></rect>`,
+          svg`<rect class="cell" x=${l.x0 + l.pos[j]} y=${y} width=${c} height=${c}
+            data-a=${a.param} data-oa=${a.option} data-b=${b.param} data-ob=${b.option}></rect>`,
         );
       }
     }

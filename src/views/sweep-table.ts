@@ -80,7 +80,8 @@ export class SweepTable extends LitElement {
   private sortedKey = '';
   private sortedMetric = 0;
   private error: string | null = null;
-  private readonly job = new RestartableJob(this, (signal) => this.compute(signal));
+  /** Selecting and sorting millions of rows takes longer than a frame: it starts once the state has held for 120 ms. */
+  private readonly job = new RestartableJob(this, (signal) => this.compute(signal), 120);
   private readonly size = new SizeController(this, () => this.measure());
   /** Time of the last selection + sort, ms. */
   lastComputeMs = 0;
