@@ -69,16 +69,28 @@ const server = await startDevServer(PAGE_SERVER_CONFIG);
 const chromium = await launchChromium();
 try {
   const t0 = performance.now();
-  const { page, log } = await openAppPage(chromium.browser, server.origin, `?rows=${rows}&seed=1&engine=${engineChoice}`, {
-    width: 1400,
-    height: 1000,
-  });
+  // Long tasks from the start: generation, sorting and loading must not hold the page either.
+  const { page, log } = await openAppPage(
+    chromium.browser,
+    server.origin,
+    `?rows=${rows}&seed=1&engine=${engineChoice}`,
+    { width: 1400, height: 1000 },
+    async (p) => {
+      await p.evaluateOnNewDocument(
+        `window.__loadTasks = []; new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__loadTasks.push(e.duration); }).observe({ type: 'longtask' });`,
+      );
+    },
+  );
   page.setDefaultTimeout(600_000);
   // tsx keeps function names with a `__name` helper that page.evaluate's functions carry along.
   await page.evaluate('globalThis.__name = (f) => f');
   await settle(page);
   const engine = await page.evaluate(() => window.sweepscope.engine);
   console.log(`${rows.toLocaleString('en')} trainings loaded and first drawn in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const loadTasks = await page.evaluate(() => (window as unknown as { __loadTasks: number[] }).__loadTasks);
+  console.log(
+    `  main-thread tasks over 50 ms while loading: ${loadTasks.length}${loadTasks.length ? ` (max ${Math.max(...loadTasks).toFixed(0)} ms; ${loadTasks.map((x) => x.toFixed(0)).join(', ')})` : ''}`,
+  );
   console.log(`engine: ${engine.kind}${engine.adapter ? ` (${engine.adapter})` : ''}${engine.reason ? ` — ${engine.reason}` : ''}`);
   if (/swiftshader/i.test(engine.adapter ?? '')) console.log('  [SwiftShader: CPU emulation of a GPU; its figures are NOT a GPU speed]');
 

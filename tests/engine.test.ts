@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
-import { Session } from '../src/engine/session.js';
+import { packSweep, Session } from '../src/engine/session.js';
 import { referenceAggregate, diffAggregates } from './reference.js';
 import { randomSweep, randomQuery } from './random-sweep.js';
 
@@ -64,6 +64,21 @@ describe('CPU engine against the row-by-row reference', () => {
     expect(ranged).toBeGreaterThan(40);
     // most of those queries took the incremental path
     expect(incremental).toBeGreaterThan(40 * 5);
+  });
+});
+
+describe('a sweep packed elsewhere (as the page packs in a worker)', () => {
+  it('answers as Session.open does, and refuses a packing of another sweep', async () => {
+    const sweep = randomSweep(12, { rows: 3000 });
+    // what the pack worker sends back: a structured clone of packSweep's result
+    const prepared = structuredClone(packSweep(sweep, 6));
+    const session = await Session.fromPacked(sweep, prepared, new InlineCpuEngine());
+    for (let k = 0; k < 3; k++) {
+      const spec = randomQuery(sweep, 1200 + k);
+      expect(diffAggregates((await session.query(spec)).json, referenceAggregate(sweep, spec)), JSON.stringify(spec)).toBeNull();
+    }
+    const other = randomSweep(13, { rows: 2000 });
+    await expect(Session.fromPacked(other, prepared, new InlineCpuEngine())).rejects.toThrow(/a packed sweep of 3000 rows/);
   });
 });
 

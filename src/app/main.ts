@@ -22,6 +22,7 @@ import { createEngine, parseEngineChoice, type EngineChoice } from '../engine/cr
 import { FallbackEngine } from '../engine/fallback-engine.js';
 import type { AggregateJson } from '../engine/output.js';
 import { LatestWins, ShowNewer } from '../engine/scheduler.js';
+import { packInWorker } from './pack.js';
 import { Session, type QueryResult } from '../engine/session.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
@@ -392,12 +393,14 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
     const options = checkLoadOptions(rawOptions);
     const prepared = await prepare(source, options);
     validateSweep(prepared.sweep);
+    setTask(`Sorting ${fmtInt(prepared.sweep.rows)} trainings for the engine…`);
+    const packed = await packInWorker(prepared.sweep);
     setTask(`Loading ${fmtInt(prepared.sweep.rows)} trainings onto the engine…`);
     const eng = await enginePromise;
     const next = await exclusive(async () => {
       const old = session;
       try {
-        session = await Session.open(prepared.sweep, eng);
+        session = await Session.fromPacked(prepared.sweep, packed, eng);
       } catch (e) {
         // Put the previous sweep back, so its session keeps answering.
         if (old) await eng.load(old.packed).catch(() => undefined);

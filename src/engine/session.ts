@@ -78,6 +78,15 @@ export class Session {
   static async open(sweep: Sweep, engine: Engine, unitBits = DEFAULT_UNIT_BITS): Promise<Session> {
     validateSweep(sweep);
     const { layout, packed } = packSweep(sweep, unitBits);
+    return Session.fromPacked(sweep, { layout, packed }, engine);
+  }
+
+  /** Loads a sweep packed elsewhere (packSweep in a worker, say) onto an engine. */
+  static async fromPacked(sweep: Sweep, prepared: { layout: PackLayout; packed: PackedSweep }, engine: Engine): Promise<Session> {
+    validateSweep(sweep);
+    const { layout, packed } = prepared;
+    if (packed.rows !== sweep.rows || layout.slots.length !== sweep.params.length)
+      throw new Error(`internal error: a packed sweep of ${packed.rows} rows and ${layout.slots.length} parameters for a sweep of ${sweep.rows} and ${sweep.params.length}`);
     await engine.load(packed);
     return new Session(sweep, layout, packed, engine);
   }

@@ -212,16 +212,18 @@ export const PAGE_SERVER_CONFIG: InlineConfig = {
   server: { hmr: false, watch: null },
 };
 
-/** Opens the page (`query` is the address's `?…`) and waits until `window.sweepscope.ready` resolves. */
+/** Opens the page (`query` is the address's `?…`; `beforeGoto` may set the page up first) and waits until `window.sweepscope.ready` resolves. */
 export async function openAppPage(
   browser: Browser,
   origin: string,
   query: string,
   viewport = { width: 1400, height: 1000 },
+  beforeGoto?: (page: Page) => Promise<void>,
 ): Promise<{ page: Page; log: PageLog }> {
   const page = await browser.newPage();
   await page.setViewport(viewport);
   const log = watchPage(page);
+  await beforeGoto?.(page);
   await page.goto(`${origin}/${query}`, { waitUntil: 'load' });
   await page.waitForFunction(() => 'sweepscope' in window, { timeout: 30_000 });
   await page.evaluate(() => (window as unknown as { sweepscope: { ready: Promise<void> } }).sweepscope.ready);
