@@ -34,7 +34,7 @@ import { blobName, detectFormat, parseInWorker, readBlob, readUrl, urlPath } fro
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { readViewState, writeViewState } from '../views/url-state.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, specOf, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
 import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
 import './style.css';
 
@@ -216,14 +216,6 @@ async function showQuery(spec: QuerySpec): Promise<boolean> {
   }
 }
 
-/** The query of a view state: everything but the matrix encoding (a view-only choice). */
-function specOf(v: ViewState): QuerySpec {
-  const spec: QuerySpec = { normalize: v.normalize, range: v.range, where: v.where, bins: v.bins };
-  if (v.metric !== undefined) spec.metric = v.metric;
-  if (v.primary !== undefined) spec.primary = v.primary;
-  if (v.secondary !== undefined) spec.secondary = v.secondary;
-  return spec;
-}
 
 /** Writes the view state into the address (rows, seed, engine and other keys stay). */
 function writeUrl(v: ViewState): void {

@@ -3,7 +3,7 @@
  * and the trellis): host layout, toolbar, tooltip, and text measuring.
  */
 
-import { css } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 import { FONT_FAMILY, toolbarStyles, viewTheme } from './theme.js';
 
 let measureCtx: CanvasRenderingContext2D | null = null;
@@ -109,4 +109,12 @@ export function tooltipStyle(x: number, y: number, w: number, h: number, tipW = 
   const left = x + 14 + tipW > w ? Math.max(0, x - 14 - tipW) : x + 14;
   const top = y + 14 + tipH > h ? Math.max(0, y - 14 - tipH) : y + 14;
   return `left:${Math.round(left)}px;top:${Math.round(top)}px`;
+}
+
+/** The toolbar's SVG and PNG buttons of a view (`what`: "the matrix"). */
+export function exportButtons(what: string, save: (format: 'svg' | 'png') => void): TemplateResult {
+  return html`<span class="group" aria-label="Export">
+    <button type="button" class="export" data-format="svg" title="Download ${what} as SVG" @click=${() => save('svg')}>SVG</button>
+    <button type="button" class="export" data-format="png" title="Download ${what} as PNG" @click=${() => save('png')}>PNG</button>
+  </span>`;
 }

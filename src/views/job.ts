@@ -6,7 +6,7 @@
  * rendered).
  */
 
-import type { ReactiveControllerHost } from 'lit';
+import { LitElement, type ReactiveControllerHost } from 'lit';
 
 /** The abort flag a run gets; `drive` (selection.ts) checks it between slices. */
 export interface JobSignal {
@@ -96,4 +96,15 @@ export function nextTask(): Promise<void> {
   const s = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { priority: string }) => Promise<void> } }).scheduler;
   if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority: 'user-visible' });
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * A view whose render is heavy: it renders in a task of its own (nextTask),
+ * not in the animation frame that hands every view a new result.
+ */
+export class DeferredView extends LitElement {
+  protected override async scheduleUpdate(): Promise<void> {
+    await nextTask();
+    super.scheduleUpdate();
+  }
 }

@@ -5,12 +5,12 @@
  * whole new `where` (a parameter with all of its options allowed is left out).
  */
 
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
-import { nextTask } from './job.js';
+import { DeferredView } from './job.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -28,7 +28,7 @@ export function withAllowed(
   return out;
 }
 
-export class SweepFilters extends LitElement {
+export class SweepFilters extends DeferredView {
   static override properties = {
     result: { attribute: false },
     state: { attribute: false },
@@ -41,12 +41,6 @@ export class SweepFilters extends LitElement {
     super();
     this.result = null;
     this.state = DEFAULT_VIEW_STATE;
-  }
-
-  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextTask();
-    super.scheduleUpdate();
   }
 
   static override styles = [

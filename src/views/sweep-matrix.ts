@@ -30,17 +30,17 @@
  * The view never queries: it dispatches `viewChange`.
  */
 
-import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { AggregateJson } from '../engine/output.js';
-import { textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
+import { exportButtons, textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { fmtInt, fmtLift, fmtPct } from './format.js';
 import { RD_BU, YL_GN_BU, ramp } from './palette.js';
 import { niceTicks } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type ViewState } from './view-state.js';
-import { nextTask } from './job.js';
+import { DeferredView } from './job.js';
 
 // ---------------------------------------------------------------------------
 // The matrix model: counts per cell, computed once per result
@@ -288,18 +288,12 @@ const ENCODINGS: { value: MatrixEncoding; label: string; title: string }[] = [
   { value: 'lift', label: 'lift', title: 'Share in the selection divided by the share among all filtered trainings (log scale)' },
 ];
 
-export class SweepMatrix extends LitElement {
+export class SweepMatrix extends DeferredView {
   static override properties = {
     result: { attribute: false },
     state: { attribute: false },
     hover: { state: true },
   };
-
-  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextTask();
-    super.scheduleUpdate();
-  }
 
   static override styles = [
     viewChrome,
@@ -388,14 +382,7 @@ export class SweepMatrix extends LitElement {
               </button>`,
           )}
         </span>
-        <span class="group" aria-label="Export">
-          <button type="button" class="export" data-format="svg" title="Download the matrix as SVG" @click=${() => this.save('svg')}>
-            SVG
-          </button>
-          <button type="button" class="export" data-format="png" title="Download the matrix as PNG" @click=${() => this.save('png')}>
-            PNG
-          </button>
-        </span>
+        ${exportButtons('the matrix', (format) => void this.save(format))}
       </div>
       <div class="chart" @pointerleave=${this.onLeave}>
         ${!r ? html`<div class="empty">No aggregates yet.</div>` : nothing}

@@ -28,7 +28,7 @@
  * milliseconds (selection.ts `drive`), so a 10M-row sweep never blocks the page.
  */
 
-import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
+import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme } from './theme.js';
 import createREGL from 'regl';
 import type { AggregateJson } from '../engine/output.js';
@@ -52,7 +52,7 @@ import {
   type RowSteps,
   yieldToMain,
 } from './selection.js';
-import { RestartableJob, type JobSignal, nextTask } from './job.js';
+import { RestartableJob, type JobSignal, DeferredView } from './job.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 
 /** Most lines drawn by default on a GPU. */
@@ -551,7 +551,7 @@ export interface ParallelTimings {
   drawChunks: number;
 }
 
-export class SweepParallel extends LitElement {
+export class SweepParallel extends DeferredView {
   static override properties = {
     sweep: { attribute: false },
     state: { attribute: false },
@@ -613,12 +613,6 @@ export class SweepParallel extends LitElement {
     this._height = 0;
     this._status = '';
     this._drag = null;
-  }
-
-  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextTask();
-    super.scheduleUpdate();
   }
 
   static override styles = [

@@ -11,7 +11,7 @@
  * progress, and hands the file to the browser (export.ts `download`).
  */
 
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { SizeController, toolbarStyles, viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
@@ -28,7 +28,7 @@ import {
   toCsv,
   yieldToMain,
 } from './selection.js';
-import { RestartableJob, type JobSignal, nextTask } from './job.js';
+import { RestartableJob, type JobSignal, DeferredView } from './job.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from './view-state.js';
 
 /** Height of a body row in px. */
@@ -53,7 +53,7 @@ export function formatCell(v: number): string {
   return formatNumber(v, 5);
 }
 
-export class SweepTable extends LitElement {
+export class SweepTable extends DeferredView {
   static override properties = {
     sweep: { attribute: false },
     state: { attribute: false },
@@ -95,12 +95,6 @@ export class SweepTable extends LitElement {
     this._viewport = 400;
     this._progress = '';
     this._exporting = '';
-  }
-
-  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextTask();
-    super.scheduleUpdate();
   }
 
   static override styles = [

@@ -18,17 +18,17 @@
  * `viewChange({secondary})` (null for none); the view never queries.
  */
 
-import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ALL_LABEL, type AggregateJson, type TrellisCell } from '../engine/output.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { SHAPES, categorical } from './palette.js';
-import { textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
+import { exportButtons, textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
 import { fmtInt } from './format.js';
 import { niceTicks } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
-import { nextTask } from './job.js';
+import { DeferredView } from './job.js';
 
 const PAD = 10;
 const MIN_PANEL_W = 150;
@@ -231,18 +231,12 @@ interface HoverDot {
   y: number;
 }
 
-export class SweepTrellis extends LitElement {
+export class SweepTrellis extends DeferredView {
   static override properties = {
     result: { attribute: false },
     state: { attribute: false },
     hover: { state: true },
   };
-
-  /** Renders in a task of its own (job.ts, nextTask), not in the frame that hands every view a new result. */
-  protected override async scheduleUpdate(): Promise<void> {
-    await nextTask();
-    super.scheduleUpdate();
-  }
 
   static override styles = [
     viewChrome,
@@ -313,14 +307,7 @@ export class SweepTrellis extends LitElement {
               .map((p) => html`<option value=${p} ?selected=${p === secondary}>${p}</option>`)}
           </select>
         </label>
-        <span class="group" aria-label="Export">
-          <button type="button" class="export" data-format="svg" title="Download the trellis as SVG" @click=${() => this.save('svg')}>
-            SVG
-          </button>
-          <button type="button" class="export" data-format="png" title="Download the trellis as PNG" @click=${() => this.save('png')}>
-            PNG
-          </button>
-        </span>
+        ${exportButtons('the trellis', (format) => void this.save(format))}
       </div>
       <div class="chart" @pointerleave=${this.onLeave}>
         ${!r ? html`<div class="empty">No aggregates yet.</div>` : nothing}

@@ -5,6 +5,8 @@
  * query (latest wins) and hands every view the new AggregateJson.
  */
 
+import type { QuerySpec } from '../engine/types.js';
+
 export type MatrixEncoding = 'count' | 'share' | 'lift';
 
 export interface ViewState {
@@ -35,4 +37,13 @@ export type ViewChangeEvent = CustomEvent<Partial<ViewState>>;
 
 export function viewChange(detail: Partial<ViewState>): ViewChangeEvent {
   return new CustomEvent(VIEW_CHANGE, { detail, bubbles: true, composed: true });
+}
+
+/** The query of a view state: everything but the matrix encoding (a view-only choice). */
+export function specOf(v: ViewState): QuerySpec {
+  const spec: QuerySpec = { normalize: v.normalize, range: v.range, where: v.where, bins: v.bins };
+  if (v.metric !== undefined) spec.metric = v.metric;
+  if (v.primary !== undefined) spec.primary = v.primary;
+  if (v.secondary !== undefined) spec.secondary = v.secondary;
+  return spec;
 }

@@ -10,21 +10,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { AggregateJson } from '../../src/engine/output.js';
-import type { QuerySpec } from '../../src/engine/types.js';
-import type { ViewState } from '../../src/views/view-state.js';
+import { specOf, type ViewState } from '../../src/views/view-state.js';
 import { foreignRequests, openAppPage } from './harness.js';
 import { saveScreenshot, usePage } from './setup.js';
 
 const QUERY = '?engine=cpu&rows=100000&seed=2';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function specOf(v: ViewState): QuerySpec {
-  const spec: QuerySpec = { normalize: v.normalize, range: v.range, where: v.where, bins: v.bins };
-  if (v.metric !== undefined) spec.metric = v.metric;
-  if (v.primary !== undefined) spec.primary = v.primary;
-  if (v.secondary !== undefined) spec.secondary = v.secondary;
-  return spec;
-}
 
 const lastResult = (page: Page): Promise<AggregateJson | null> => page.evaluate(() => window.sweepscope.lastResult);
 const viewState = (page: Page): Promise<ViewState> => page.evaluate(() => window.sweepscope.state);
