@@ -7,6 +7,7 @@
  */
 
 import { LitElement, type ReactiveControllerHost } from 'lit';
+import { taskAt } from './selection.js';
 
 /** The abort flag a run gets; `drive` (selection.ts) checks it between slices. */
 export interface JobSignal {
@@ -93,9 +94,7 @@ export class RestartableJob {
  * grows past 50 ms while a brush moves.
  */
 export function nextTask(): Promise<void> {
-  const s = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { priority: string }) => Promise<void> } }).scheduler;
-  if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority: 'user-visible' });
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return taskAt('user-visible');
 }
 
 /**

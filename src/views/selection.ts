@@ -92,12 +92,19 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * a frame) runs first. (`scheduler.yield()` would be wrong here: its
  * continuations go *before* other tasks, so views that restart their row work
  * on every brush change starve the workers' answers while the brush moves.)
- * Else a MessageChannel message (setTimeout(0) is clamped to 4 ms when
- * nested), else setTimeout.
  */
 export function yieldToMain(): Promise<void> {
+  return taskAt('background');
+}
+
+/**
+ * Resolves in a new task of the given `scheduler.postTask` priority; where the
+ * browser has no postTask, in a MessageChannel message (setTimeout(0) is
+ * clamped to 4 ms when nested), else in a timeout.
+ */
+export function taskAt(priority: 'background' | 'user-visible'): Promise<void> {
   const s = (globalThis as { scheduler?: { postTask?: (cb: () => void, o: { priority: string }) => Promise<void> } }).scheduler;
-  if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority: 'background' });
+  if (s && typeof s.postTask === 'function') return s.postTask(() => undefined, { priority });
   if (typeof MessageChannel !== 'undefined') {
     return new Promise((resolve) => {
       const ch = new MessageChannel();

@@ -7,12 +7,12 @@
 
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { viewTheme } from './theme.js';
+import { fmtInt } from './format.js';
 import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 import { DeferredView } from './job.js';
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /** The new `where` with `param` allowing `allowed` (left out when that is every option). */
 export function withAllowed(
@@ -206,8 +206,8 @@ export class SweepFilters extends DeferredView {
     const filtered = r.params.filter((p) => where[p.name] !== undefined).length;
     const brushed = (this.state?.range ?? r.range) !== null;
     return html`<div class="summary">
-        <p class="count" aria-live="polite">${integer.format(r.selected)} of ${integer.format(r.rows)} trainings selected</p>
-        ${r.missing > 0 ? html`<span class="missing">(${integer.format(r.missing)} without a ${r.metric} value left out)</span>` : nothing}
+        <p class="count" aria-live="polite">${fmtInt(r.selected)} of ${fmtInt(r.rows)} trainings selected</p>
+        ${r.missing > 0 ? html`<span class="missing">(${fmtInt(r.missing)} without a ${r.metric} value left out)</span>` : nothing}
         <button type="button" class="reset" ?disabled=${filtered === 0 && !brushed} @click=${() => this.reset()}>
           Reset filters and brush
         </button>
@@ -238,7 +238,7 @@ export class SweepFilters extends DeferredView {
               class="opt"
               data-option=${o}
               aria-pressed=${String(on)}
-              title="${o}: ${integer.format(counts[o] ?? 0)} selected · click to ${on ? 'leave out' : 'allow'}, Alt+click for only this"
+              title="${o}: ${fmtInt(counts[o] ?? 0)} selected · click to ${on ? 'leave out' : 'allow'}, Alt+click for only this"
               @click=${(e: MouseEvent) => this.toggle(name, options, o, e.altKey)}
             >
               ${g >= 0 ? html`<span class="dot" style="background:${categorical(g)}"></span>` : nothing}<span class="label">${o}</span>

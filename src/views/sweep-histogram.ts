@@ -16,6 +16,7 @@
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { ColorSchemeController, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './theme.js';
+import { fmtInt } from './format.js';
 import type { AggregateJson } from '../engine/output.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { categorical } from './palette.js';
@@ -67,10 +68,9 @@ interface Drag {
 }
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 function fmtCount(n: number): string {
-  return Math.abs(n) >= 10_000 ? compact.format(n) : integer.format(n);
+  return Math.abs(n) >= 10_000 ? compact.format(n) : fmtInt(n);
 }
 
 /** Decimals to show a value on an axis spanning `span`: three significant digits of the span. */
@@ -213,11 +213,7 @@ export class SweepHistogram extends LitElement {
   exportPng(scale = 2): Promise<Blob> {
     const el = this.plot;
     if (!el) return Promise.reject(new Error('there is no histogram to export yet'));
-    return svgToPng(el, scale, this.theme().bg);
-  }
-
-  private theme(): Theme {
-    return this.scheme.theme;
+    return svgToPng(el, scale, this.scheme.theme.bg);
   }
 
   // ---- geometry ---------------------------------------------------------
@@ -488,7 +484,7 @@ export class SweepHistogram extends LitElement {
         html`<div class="empty" style="height:${this.plotHeight || 250}px">${r ? '' : 'No data yet'}</div>`,
       );
     }
-    const theme = this.theme();
+    const theme = this.scheme.theme;
     const f = this.layout(r, theme);
     this.frame = f;
     const b = this._brush;

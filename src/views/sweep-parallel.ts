@@ -960,11 +960,6 @@ export class SweepParallel extends DeferredView {
   }
 
   /** The host's font family, for measuring labels. */
-  /** The views' font (theme.ts), not getComputedStyle: that forces a style recalculation per label. */
-  private get fontFamily(): string {
-    return FONT_FAMILY;
-  }
-
   private axisByKey(key: string): AxisModel | undefined {
     return this.axes.find((a) => a.key === key);
   }
@@ -1194,7 +1189,8 @@ export class SweepParallel extends DeferredView {
     const y = (t: number): number => f.top + (1 - t) * f.height;
     const fg = 'var(--sweep-fg)';
     const muted = 'var(--sweep-muted)';
-    const family = this.fontFamily;
+    // the views' font (theme.ts), not getComputedStyle: that forces a style recalculation per label
+    const family = FONT_FAMILY;
     const filtered = a.kind === 'metric' ? this.state.range !== null : a.key in this.state.where;
     const ticks: SVGTemplateResult[] = [];
     const brushes: SVGTemplateResult[] = [];

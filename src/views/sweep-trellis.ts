@@ -25,7 +25,7 @@ import { download, svgBlob, svgToPng } from './export.js';
 import { SHAPES, categorical } from './palette.js';
 import { exportButtons, textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
 import { fmtInt } from './format.js';
-import { niceTicks } from './scale.js';
+import { niceTicks, stepDecimals } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 import { DeferredView } from './job.js';
@@ -538,7 +538,7 @@ export class SweepTrellis extends DeferredView {
 /** A tick label with as many decimals as the tick step needs. */
 function fmtTick(v: number, ticks: number[]): string {
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(v) || 1;
-  const digits = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  const digits = Math.min(6, stepDecimals(step));
   return v.toFixed(digits);
 }
 
