@@ -36,6 +36,12 @@ export interface NumericColumn {
   readonly name: string;
   /** One value per row, NaN where missing; allocated with allocF32. */
   readonly values: Float32Array;
+  /**
+   * Each distinct value as first written in a text file (`0.0`, `1e-4`), while the
+   * column has at most MAX_BINS distinct values; null or absent otherwise (binary
+   * formats, or more distinct values). Parameters keep these as their labels.
+   */
+  readonly written?: ReadonlyMap<number, string> | null;
 }
 
 /** A column with text cells. */
@@ -50,6 +56,8 @@ export interface TextColumn {
   readonly codes: Uint8Array | null;
   /** The cells read as numbers (NaN where not a number), for a column asked for as the metric. */
   readonly numbers: () => Float32Array;
+  /** Every row's cell as written ('' where empty), made on demand (tool layouts that need per-row text). */
+  readonly cells?: () => readonly string[];
 }
 
 /** A column of a type sweepscope cannot use (an Arrow list, timestamp, ...). */
@@ -397,7 +405,8 @@ function listNames(cols: readonly RawColumn[]): string {
 
 /**
  * Builds a Sweep from the columns of a file. `name` is the file name, for
- * messages; `defaults` are what the file itself says (Arrow metadata).
+ * messages; `defaults` are what the file itself says (Arrow metadata);
+ * `readerNotes` what the reader repaired (kept as the sweep's notes).
  */
 export function buildSweep(
   cols: readonly RawColumn[],
@@ -405,6 +414,7 @@ export function buildSweep(
   name: string,
   options: LoadOptions = {},
   defaults: FileDefaults = {},
+  readerNotes: readonly string[] = [],
 ): Sweep {
   const byName = new Map<string, RawColumn>();
   for (const c of cols) {
@@ -497,7 +507,7 @@ export function buildSweep(
     group = defaults.group === null ? -1 : params.findIndex((p) => p.name === defaults.group);
   } else group = defaultGroup(params);
 
-  const sweep: Sweep = { rows, params, metrics, group };
+  const sweep: Sweep = { rows, params, metrics, group, ...(readerNotes.length ? { notes: [...readerNotes] } : {}) };
   validateSweep(sweep);
   return sweep;
 }

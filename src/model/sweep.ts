@@ -35,6 +35,25 @@ export interface Sweep {
   readonly metrics: readonly Metric[];
   /** Index into `params` of the group parameter (stacking, normalization), or -1. */
   readonly group: number;
+  /** How a file's columns were read: one entry per column of the file (absent for generated sweeps). */
+  readonly columns?: readonly ColumnInfo[];
+  /** What reading the file repaired or left out, one sentence each ("3 short rows padded"), for the status line. */
+  readonly notes?: readonly string[];
+}
+
+/** The role a file's column plays in the sweep. */
+export type ColumnRole = 'parameter' | 'metric' | 'group' | 'replicate' | 'ignored';
+
+export interface ColumnInfo {
+  /** The column's name as the sweep knows it (a tool prefix such as `params_` removed). */
+  readonly name: string;
+  /** The column's name in the file, when it differs from `name`. */
+  readonly source?: string;
+  readonly role: ColumnRole;
+  /** One phrase: why this role ("unique per row", "timestamp", "text with 885 distinct values"). */
+  readonly reason: string;
+  /** Distinct values in the column (missing included). */
+  readonly distinct: number;
 }
 
 /**
