@@ -77,7 +77,8 @@ export function referenceAggregate(sweep: Sweep, spec: QuerySpec): AggregateJson
     baseline++;
     const grp = groupOf(i);
     const x = shown(v, grp);
-    const sel = range === null || (x >= range[0] && x <= range[1]);
+    // Bounds at the stored (f32) precision: a value written as the bound is inside.
+    const sel = range === null || (Math.fround(x) >= Math.fround(range[0]) && Math.fround(x) <= Math.fround(range[1]));
     histB[grp][binOf(v, grp)]++;
     const code = (p: number): number => sweep.params[p].codes[i];
     const cellKey = `${primary >= 0 ? code(primary) : 0}/${secondary >= 0 ? code(secondary) : 0}`;

@@ -112,6 +112,16 @@ export function shownValue(v: number, lo: number, hi: number, normalize: boolean
   return hi > lo ? (v - lo) / (hi - lo) : 0;
 }
 
+/**
+ * Whether a shown value x is inside the brush [lo, hi], both ends inclusive,
+ * compared at the stored precision (f32): metrics are stored as f32, and
+ * f32(0.7) < 0.7, so a value that reads as the bound in the file is inside.
+ */
+export function inBrush(x: number, lo: number, hi: number): boolean {
+  const fx = Math.fround(x);
+  return fx >= Math.fround(lo) && fx <= Math.fround(hi);
+}
+
 /** The bin of raw value v in a domain [lo, hi]. Reference formula, f64. */
 export function binOf(v: number, lo: number, hi: number, bins: number): number {
   const b = hi > lo ? Math.floor(((v - lo) / (hi - lo)) * bins) : 0;
@@ -195,9 +205,12 @@ export function compilePlan(
         brushLo[g] = Infinity;
         return;
       }
-      const shown = (v: number): number => shownValue(v, lo, hi, normalize);
-      brushLo[g] = smallestF32Where(lo, hi, (v) => shown(v) >= rLo);
-      const above = smallestF32Where(lo, hi, (v) => shown(v) > rHi);
+      // Compared at the stored precision (see inBrush): monotone in v, so a binary search finds the edges.
+      const fLo = Math.fround(rLo);
+      const fHi = Math.fround(rHi);
+      const shown = (v: number): number => Math.fround(shownValue(v, lo, hi, normalize));
+      brushLo[g] = smallestF32Where(lo, hi, (v) => shown(v) >= fLo);
+      const above = smallestF32Where(lo, hi, (v) => shown(v) > fHi);
       brushHi[g] = above === Infinity ? hi : above === lo ? -Infinity : prevF32(above);
     }
   });

@@ -18,7 +18,7 @@ import { formatFloat32 } from '../io/table.js';
 import { csvField } from '../io/csv.js';
 import { MISSING_LABEL } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
-import { resolveQuery, shownValue } from '../engine/plan.js';
+import { inBrush, resolveQuery, shownValue } from '../engine/plan.js';
 import { mix32 } from '../synth/prng.js';
 
 /** The parts of a view state (or a QuerySpec) that decide which rows are selected. */
@@ -255,7 +255,7 @@ export function isSelected(sel: RowSelection, row: number): boolean {
   if (range === null) return true;
   const g = sel.groupCodes === null ? 0 : sel.groupCodes[row];
   const x = shownValue(v, sel.stats.min[g], sel.stats.max[g], sel.normalize);
-  return x >= range[0] && x <= range[1];
+  return inBrush(x, range[0], range[1]);
 }
 
 /** The shown value of a row's metric (normalized per group or raw); NaN when missing. */

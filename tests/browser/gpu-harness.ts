@@ -24,8 +24,13 @@ export interface CheckReport {
 /** Means within 1e-6 relative, counts exact. */
 const REL = 1e-6;
 
-async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, label = ''): Promise<CheckReport> {
-  const gpu = await WebGpuEngine.create({ chunkRows });
+/**
+ * Runs `specs` on the WebGPU engine and the CPU engine and lists the differences.
+ * `engine`: an engine to load the sweep into (reused across sweeps: creating a
+ * device and compiling the shaders takes seconds on SwiftShader); else a new one.
+ */
+async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, label = '', engine?: WebGpuEngine): Promise<CheckReport> {
+  const gpu = engine ?? (await WebGpuEngine.create({ chunkRows }));
   const report: CheckReport = { adapter: gpu.info.adapter ?? '', compared: 0, differences: [], incremental: 0 };
   try {
     const g = await Session.open(sweep, gpu);
@@ -39,7 +44,7 @@ async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, lab
     }
     report.incremental = g.brushQueries;
   } finally {
-    await gpu.dispose();
+    if (!engine) await gpu.dispose();
   }
   return report;
 }
@@ -63,10 +68,16 @@ const api = {
   /** Random sweeps (cardinalities 1..255, missing metrics, 0 and 1 rows) with random queries. */
   async randomSweeps(first: number, count: number, queries: number): Promise<CheckReport> {
     const out: CheckReport[] = [];
-    for (let s = first; s < first + count; s++) {
-      const sweep = randomSweep(s);
-      const specs = Array.from({ length: queries }, (_, k) => randomQuery(sweep, s * 1000 + k));
-      out.push(await compare(sweep, specs, undefined, `sweep ${s}`));
+    // One engine for all the sweeps: each is loaded in place of the one before (as the page does).
+    const gpu = await WebGpuEngine.create();
+    try {
+      for (let s = first; s < first + count; s++) {
+        const sweep = randomSweep(s);
+        const specs = Array.from({ length: queries }, (_, k) => randomQuery(sweep, s * 1000 + k));
+        out.push(await compare(sweep, specs, undefined, `sweep ${s}`, gpu));
+      }
+    } finally {
+      await gpu.dispose();
     }
     return merge(out);
   },
