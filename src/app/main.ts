@@ -27,6 +27,7 @@ import { Session, type QueryResult } from '../engine/session.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
 import { SweepError, validateSweep, type Sweep } from '../model/sweep.js';
+import { dict } from '../model/dict.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
@@ -403,13 +404,13 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
     });
     state.task = null;
     installSweep(next, prepared);
-    if (loadsDone++ > 0) state.explorer = { ...DEFAULT_VIEW_STATE, where: {}, matrixEncoding: state.explorer.matrixEncoding };
+    if (loadsDone++ > 0) state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
     renderNow();
     const firstLoad = loadsDone === 1;
     if (!(await showQuery(specOf(state.explorer))) && state.error !== null) {
       // The state (from the address, say) does not fit this sweep: say why, and show the default view.
       const why = state.error;
-      state.explorer = { ...DEFAULT_VIEW_STATE, where: {}, matrixEncoding: state.explorer.matrixEncoding };
+      state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
       await showQuery(specOf(state.explorer));
       if (state.error === null) state.error = `${why} (the view was reset)`;
     }

@@ -6,6 +6,7 @@
 import { SweepError } from '../model/sweep.js';
 import type { QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
+import { dict } from '../model/dict.js';
 
 const QUERY_KEYS = ['metric', 'normalize', 'range', 'where', 'primary', 'secondary', 'bins'] as const;
 const LOAD_KEYS = ['params', 'metric', 'group'] as const;
@@ -51,7 +52,7 @@ export function checkQuerySpec(q: unknown): QuerySpec {
   if (q.where !== undefined) {
     const w = q.where;
     if (!isRecord(w)) bad('where', 'an object of parameter → allowed options, e.g. {optimizer: ["adam"]}');
-    const where: Record<string, string[]> = {};
+    const where = dict<string[]>();
     for (const [name, options] of Object.entries(w as Record<string, unknown>)) {
       if (!isStringList(options)) throw new SweepError(`query option 'where.${name}' must be a list of option labels, not ${show(options)}`);
       where[name] = [...options];

@@ -7,6 +7,7 @@
 import type { Sweep } from '../model/sweep.js';
 import type { ResolvedQuery } from './plan.js';
 import type { MetricStats, RawAggregates } from './types.js';
+import { dict, dictFrom } from '../model/dict.js';
 
 export interface TrellisCell {
   count: number;
@@ -62,18 +63,18 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
   const bins = q.bins;
   const histRows = (h: Uint32Array): number[][] => groupLabels.map((_, g) => Array.from(h.subarray(g * bins, (g + 1) * bins)));
 
-  const optionCounts: Record<string, Record<string, number>> = {};
+  const optionCounts = dict<Record<string, number>>();
   let off = 0;
   for (let p = 0; p < P; p++) {
-    optionCounts[names[p]] = Object.fromEntries(labels[p].map((l, o) => [l, raw.optionSelected[off + o]]));
+    optionCounts[names[p]] = dictFrom(labels[p].map((l, o) => [l, raw.optionSelected[off + o]] as const));
     off += labels[p].length;
   }
 
-  const pairCounts: PairCountsJson = {};
-  const baselinePairCounts: PairCountsJson = {};
+  const pairCounts: PairCountsJson = dict();
+  const baselinePairCounts: PairCountsJson = dict();
   for (const n of names) {
-    pairCounts[n] = {};
-    baselinePairCounts[n] = {};
+    pairCounts[n] = dict();
+    baselinePairCounts[n] = dict();
   }
   off = 0;
   for (let a = 0; a < P; a++)
@@ -83,11 +84,11 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
         [raw.pairSelected, pairCounts],
         [raw.pairBaseline, baselinePairCounts],
       ] as const) {
-        const ab: Record<string, Record<string, number>> = {};
-        const ba: Record<string, Record<string, number>> = {};
-        for (const lb of labels[b]) ba[lb] = {};
+        const ab = dict<Record<string, number>>();
+        const ba = dict<Record<string, number>>();
+        for (const lb of labels[b]) ba[lb] = dict();
         labels[a].forEach((la, i) => {
-          ab[la] = {};
+          ab[la] = dict();
           labels[b].forEach((lb, j) => {
             const v = src[off + i * cb + j];
             ab[la][lb] = v;
@@ -108,16 +109,16 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
     const n = raw.trellisCount[i];
     return { count: n, mean: n === 0 ? null : raw.trellisSum[i] / n };
   };
-  const trellis: TrellisJson = {};
+  const trellis: TrellisJson = dict();
   off = 0;
   for (let p = 0; p < P; p++) {
-    const byOption: Record<string, Record<string, TrellisCell | Record<string, TrellisCell>>> = {};
+    const byOption = dict<Record<string, TrellisCell | Record<string, TrellisCell>>>();
     labels[p].forEach((lo, o) => {
-      const byPrimary: Record<string, TrellisCell | Record<string, TrellisCell>> = {};
+      const byPrimary = dict<TrellisCell | Record<string, TrellisCell>>();
       primaryLabels.forEach((lp, i) => {
         const base = off + o * cells + i * nS;
         byPrimary[lp] = secondaryLabels
-          ? Object.fromEntries(secondaryLabels.map((ls, s) => [ls, cell(base + s)]))
+          ? dictFrom(secondaryLabels.map((ls, s) => [ls, cell(base + s)] as const))
           : cell(base);
       });
       byOption[lo] = byPrimary;

@@ -12,6 +12,7 @@ import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
 import { DeferredView } from './job.js';
+import { dict, hasOwn, own } from '../model/dict.js';
 
 
 /** The new `where` with `param` allowing `allowed` (left out when that is every option). */
@@ -21,7 +22,7 @@ export function withAllowed(
   options: readonly string[],
   allowed: ReadonlySet<string>,
 ): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = dict<string[]>();
   for (const [k, v] of Object.entries(where)) if (k !== param) out[k] = [...v];
   const list = options.filter((o) => allowed.has(o));
   if (list.length < options.length) out[param] = list;
@@ -176,7 +177,7 @@ export class SweepFilters extends DeferredView {
   ];
 
   private allowedOf(param: string, options: readonly string[]): Set<string> {
-    const w = this.state?.where?.[param];
+    const w = own(this.state?.where, param);
     return new Set(w ? options.filter((o) => w.includes(o)) : options);
   }
 
@@ -196,14 +197,14 @@ export class SweepFilters extends DeferredView {
   }
 
   private reset(): void {
-    this.dispatchEvent(viewChange({ where: {}, range: null }));
+    this.dispatchEvent(viewChange({ where: dict(), range: null }));
   }
 
   protected override render(): TemplateResult {
     const r = this.result;
     if (!r) return html`<p class="count">No sweep loaded</p>`;
-    const where = this.state?.where ?? {};
-    const filtered = r.params.filter((p) => where[p.name] !== undefined).length;
+    const where = this.state?.where;
+    const filtered = r.params.filter((p) => hasOwn(where, p.name)).length;
     const brushed = (this.state?.range ?? r.range) !== null;
     return html`<div class="summary">
         <p class="count" aria-live="polite">${fmtInt(r.selected)} of ${fmtInt(r.rows)} trainings selected</p>

@@ -41,6 +41,7 @@ import { niceTicks } from './scale.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
 import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type ViewState } from './view-state.js';
 import { DeferredView } from './job.js';
+import { dictFrom, own } from '../model/dict.js';
 
 // ---------------------------------------------------------------------------
 // The matrix model: counts per cell, computed once per result
@@ -515,7 +516,7 @@ export class SweepMatrix extends DeferredView {
       if (b.n === 0) continue;
       const start = b.start * l.cell + bi * BLOCK_GAP;
       const len = b.n * l.cell;
-      const allowed = where[b.name];
+      const allowed = own(where, b.name);
       // Bracket and name on the rows (left) and the columns (top).
       parts.push(svg`<line x1=${nameX + 5} x2=${nameX + 5} y1=${l.y0 + start + 1} y2=${l.y0 + start + len - 1} stroke=${theme.muted} stroke-width="1"></line>
         <line x1=${l.x0 + start + 1} x2=${l.x0 + start + len - 1} y1=${nameY + 5} y2=${nameY + 5} stroke=${theme.muted} stroke-width="1"></line>`);
@@ -771,10 +772,10 @@ export class SweepMatrix extends DeferredView {
     if (m.na[i * N + j]) return;
     const a = m.entries[i];
     const b = m.entries[j];
-    const where: Record<string, string[]> = { ...(this.state?.where ?? {}) };
+    const where = dictFrom(Object.entries(this.state?.where ?? {}).map(([k, v]): [string, string[]] => [k, [...v]]));
     const inOrder = (param: number, opts: Set<string>): string[] => r.params[param].options.filter((o) => opts.has(o));
     if (add) {
-      for (const e of a.p === b.p ? [a] : [a, b]) where[e.param] = inOrder(e.p, new Set([...(where[e.param] ?? []), e.option]));
+      for (const e of a.p === b.p ? [a] : [a, b]) where[e.param] = inOrder(e.p, new Set([...(own(where, e.param) ?? []), e.option]));
     } else {
       where[a.param] = [a.option];
       where[b.param] = [b.option];

@@ -54,6 +54,7 @@ import {
 } from './selection.js';
 import { RestartableJob, type JobSignal, DeferredView } from './job.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
+import { dict, dictFrom, hasOwn, own } from '../model/dict.js';
 
 /** Most lines drawn by default on a GPU. */
 export const DEFAULT_MAX_LINES = 200_000;
@@ -608,7 +609,7 @@ export class SweepParallel extends DeferredView {
     this.maxLines = 0;
     this.seed = 1;
     this._order = [];
-    this._logs = {};
+    this._logs = dict();
     this._width = 0;
     this._height = 0;
     this._status = '';
@@ -751,7 +752,7 @@ export class SweepParallel extends DeferredView {
       const r = numeric[i];
       if (r && r.min <= r.max) {
         const canLog = r.min > 0;
-        const log = this._logs[p.name] ?? (canLog && r.max / r.min >= 100);
+        const log = own(this._logs, p.name) ?? (canLog && r.max / r.min >= 100);
         return { key: p.name, kind: 'numeric', param: i, labels: p.labels, min: r.min, max: r.max, canLog, log: canLog && log, binLo: r.binLo, binHi: r.binHi };
       }
       return { key: p.name, kind: 'categorical', param: i, labels: p.labels, min: 0, max: 1, canLog: false, log: false };
@@ -980,7 +981,7 @@ export class SweepParallel extends DeferredView {
     const axis = target.getAttribute('data-axis') ?? '';
     if (role === 'scale') {
       const a = this.axisByKey(axis);
-      if (a?.canLog) this._logs = { ...this._logs, [axis]: !a.log };
+      if (a?.canLog) this._logs = dictFrom([...Object.entries(this._logs), [axis, !a.log] as const]);
       e.preventDefault();
       return;
     }
@@ -1034,8 +1035,8 @@ export class SweepParallel extends DeferredView {
       if (this.state.range !== null) this.dispatchEvent(viewChange({ range: null }));
       return;
     }
-    if (!(a.key in this.state.where)) return;
-    const where = { ...this.state.where };
+    if (!hasOwn(this.state.where, a.key)) return;
+    const where = dictFrom(Object.entries(this.state.where));
     delete where[a.key];
     this.dispatchEvent(viewChange({ where }));
   }
@@ -1053,7 +1054,7 @@ export class SweepParallel extends DeferredView {
       return;
     }
     const options = optionsInBrush(a, t0, t1);
-    const where = { ...this.state.where };
+    const where = dictFrom(Object.entries(this.state.where));
     if (options.length === 0 || options.length === a.labels.length) delete where[a.key];
     else where[a.key] = options;
     this.dispatchEvent(viewChange({ where }));
@@ -1191,7 +1192,7 @@ export class SweepParallel extends DeferredView {
     const muted = 'var(--sweep-muted)';
     // the views' font (theme.ts), not getComputedStyle: that forces a style recalculation per label
     const family = FONT_FAMILY;
-    const filtered = a.kind === 'metric' ? this.state.range !== null : a.key in this.state.where;
+    const filtered = a.kind === 'metric' ? this.state.range !== null : hasOwn(this.state.where, a.key);
     const ticks: SVGTemplateResult[] = [];
     const brushes: SVGTemplateResult[] = [];
     const brushRect = (t0: number, t1: number, cls: string): SVGTemplateResult =>
@@ -1201,7 +1202,7 @@ export class SweepParallel extends DeferredView {
       const K = Math.max(1, a.labels.length);
       const bandPx = f.height / K;
       const every = Math.max(1, Math.ceil(12 / bandPx));
-      const allowed = this.state.where[a.key];
+      const allowed = own(this.state.where, a.key);
       a.labels.forEach((label, o) => {
         const [b0, b1] = optionBand(o, K);
         ticks.push(svg`<rect class="band" data-axis=${a.key} data-option=${label} x=${x - 5} width="10" y=${y(b1) + 1} height=${Math.max(0.5, bandPx - 2)}
@@ -1222,7 +1223,7 @@ export class SweepParallel extends DeferredView {
       if (a.kind === 'numeric') {
         if (a.labels.includes(MISSING_LABEL))
           ticks.push(svg`<text class="tick" x=${x + 6} y=${y(MISSING_Y)} dy="0.32em" fill=${muted} pointer-events="none">missing</text>`);
-        const allowed = this.state.where[a.key];
+        const allowed = own(this.state.where, a.key);
         if (allowed)
           a.labels.forEach((label, o) => {
             if (!allowed.includes(label)) return;

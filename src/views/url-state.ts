@@ -6,6 +6,7 @@
  */
 
 import { DEFAULT_VIEW_STATE, type MatrixEncoding, type ViewState } from './view-state.js';
+import { dict } from '../model/dict.js';
 
 const enc = (s: string): string => s.replace(/[%:;|,]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const dec = (s: string): string => s.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
@@ -34,7 +35,7 @@ export function writeViewState(state: ViewState, params: URLSearchParams): void 
 /** Reads the state from URL parameters; a malformed value is reported in `problems` and left at its default. */
 export function readViewState(params: URLSearchParams): { state: ViewState; problems: string[] } {
   const problems: string[] = [];
-  const state: ViewState = { ...DEFAULT_VIEW_STATE, where: {} };
+  const state: ViewState = { ...DEFAULT_VIEW_STATE, where: dict() };
   const metric = params.get('metric');
   if (metric) state.metric = metric;
   const norm = params.get('norm');
