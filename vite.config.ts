@@ -10,5 +10,6 @@ export default defineConfig({
   server: { headers: isolation, port: 5173 },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  // the page; bin/build.mjs compiles the CLI into dist/cli beside it
+  build: { target: 'es2022', outDir: 'dist/page' },
 });
