@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
 import type { Sweep } from '../src/model/sweep.js';
-import { own } from '../src/model/dict.js';
+import { dictFrom, own } from '../src/model/dict.js';
 import { readViewState, writeViewState } from '../src/views/url-state.js';
 import { DEFAULT_VIEW_STATE } from '../src/views/view-state.js';
 import { withAllowed } from '../src/views/sweep-filters.js';
@@ -33,9 +33,10 @@ describe('hostile names', () => {
     const sweep = hostileSweep();
     const session = await Session.open(sweep, new InlineCpuEngine());
     // (a literal `{__proto__: …}` would set the prototype: the key is made an own property)
-    const where = Object.create(null) as Record<string, string[]>;
-    where.constructor = ['__proto__', 'toString'];
-    where.__proto__ = ['constructor'];
+    const where = dictFrom([
+      ['constructor', ['__proto__', 'toString']],
+      ['__proto__', ['constructor']],
+    ]);
     const spec = { where, range: [0.2, 0.8] as [number, number], primary: 'toString', secondary: '__proto__' };
     const got = (await session.query(spec)).json;
     expect(diffAggregates(got, referenceAggregate(sweep, spec))).toBeNull();
@@ -50,9 +51,10 @@ describe('hostile names', () => {
   });
 
   it('round-trip through the URL and the filters logic', () => {
-    const where = Object.create(null) as Record<string, string[]>;
-    where.__proto__ = ['constructor'];
-    where.toString = ['__proto__', 'valueOf'];
+    const where = dictFrom([
+      ['__proto__', ['constructor']],
+      ['toString', ['__proto__', 'valueOf']],
+    ]);
     const params = new URLSearchParams();
     writeViewState({ ...DEFAULT_VIEW_STATE, where }, params);
     const read = readViewState(new URLSearchParams(params.toString()));
