@@ -1,13 +1,12 @@
 /// <reference lib="webworker" />
-// Browser worker that parses a sweep file (CSV or Arrow IPC) off the main thread,
-// so the page keeps drawing its progress bar. Started by src/app/source.ts.
+// Browser worker that reads a sweep file off the main thread (any format
+// src/io/read.ts knows, decided by content), so the page keeps drawing its
+// progress bar and answering clicks. Started by src/app/source.ts; a Cancel
+// terminates it.
 import { expose, transfer } from 'comlink';
-import { parseCsv } from '../src/io/csv.js';
-import { sweepFromArrow } from '../src/io/arrow.js';
+import { formatLabel, readSweepBytes, type DetectedFormat } from '../src/io/read.js';
 import type { LoadOptions } from '../src/io/table.js';
 import type { Sweep } from '../src/model/sweep.js';
-
-export type SweepFormat = 'csv' | 'arrow';
 
 /** Columns in ArrayBuffers (not shared memory) are transferred back, not copied. */
 function transferable(sweep: Sweep): ArrayBuffer[] {
@@ -23,9 +22,15 @@ function transferable(sweep: Sweep): ArrayBuffer[] {
   return [...buffers];
 }
 
+export interface Parsed {
+  sweep: Sweep;
+  /** What the file turned out to be: `CSV`, `Parquet`, `JSON, gzip`. */
+  format: string;
+}
+
 export const parseApi = {
-  /** Parses `bytes` (a file called `name`); throws SweepError on bad input. */
-  parse(bytes: Uint8Array, name: string, format: SweepFormat, options: LoadOptions, onProgress?: (fraction: number) => void): Sweep {
+  /** Reads `bytes` (a file called `name`); throws SweepError on bad input. */
+  async parse(bytes: Uint8Array, name: string, options: LoadOptions, onProgress?: (fraction: number) => void): Promise<Parsed> {
     let last = -1;
     const progress = (f: number): void => {
       // At most about 100 messages back to the page.
@@ -34,8 +39,10 @@ export const parseApi = {
         void onProgress?.(f);
       }
     };
-    const sweep = format === 'csv' ? parseCsv(bytes, name, options, progress) : sweepFromArrow(bytes, name, options);
-    return transfer(sweep, transferable(sweep));
+    let detected: DetectedFormat | null = null;
+    const sweep = await readSweepBytes(bytes, name, options, progress, {}, (f) => (detected = f));
+    const format = detected ? formatLabel(detected) : 'table';
+    return transfer({ sweep, format }, transferable(sweep));
   },
 };
 

@@ -31,7 +31,7 @@ import { dict } from '../model/dict.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
-import { blobName, detectFormat, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
+import { LoadCancelled, blobName, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { readViewState, writeViewState } from '../views/url-state.js';
@@ -279,7 +279,7 @@ interface Prepared {
 }
 
 function setTask(label: string, done = 0, total = 0): void {
-  state.task = { label, done, total };
+  state.task = { label, done, total, cancellable: loading !== null };
   update();
 }
 
@@ -317,29 +317,48 @@ function fmtBytes(n: number): string {
   return n < 1 << 20 ? `${(n / 1024).toFixed(1)} KB` : `${(n / (1 << 20)).toFixed(1)} MB`;
 }
 
-async function readFile(name: string, read: (onProgress: (done: number, total: number) => void) => Promise<Uint8Array>, options: LoadOptions): Promise<Prepared> {
+/** The load in progress that a Cancel stops (generation is not cancellable). */
+let loading: AbortController | null = null;
+
+async function readFile(
+  name: string,
+  read: (onProgress: (done: number, total: number) => void, signal: AbortSignal) => Promise<Uint8Array>,
+  options: LoadOptions,
+): Promise<Prepared> {
   const t0 = performance.now();
-  setTask(`Reading ${name}…`);
-  const bytes = await read((done, total) =>
-    setTask(total > 0 ? `Reading ${name}… ${fmtBytes(done)} of ${fmtBytes(total)}` : `Reading ${name}… ${fmtBytes(done)}`, done, total),
-  );
-  const size = bytes.length;
-  const format = detectFormat(name, bytes);
-  setTask(`Parsing ${name}…`, 0, format === 'csv' ? 1000 : 0);
-  const sweep = await parseInWorker(bytes, name, format, options, (f) =>
-    setTask(`Parsing ${name}… ${Math.floor(100 * f)}%`, Math.round(1000 * f), 1000),
-  );
-  return {
-    sweep,
-    name,
-    detail: `${name} (${format === 'csv' ? 'CSV' : 'Arrow IPC'}, ${fmtBytes(size)}): ${fmtInt(sweep.rows)} trainings read in ${fmtMs(performance.now() - t0)} ms`,
-  };
+  const abort = new AbortController();
+  loading = abort;
+  try {
+    setTask(`Reading ${name}…`);
+    const bytes = await read(
+      (done, total) =>
+        setTask(total > 0 ? `Reading ${name}… ${fmtBytes(done)} of ${fmtBytes(total)}` : `Reading ${name}… ${fmtBytes(done)}`, done, total),
+      abort.signal,
+    );
+    const size = bytes.length;
+    setTask(`Reading ${name}: parsing ${fmtBytes(size)}…`, 0, 1000);
+    const { sweep, format } = await parseInWorker(
+      bytes,
+      name,
+      options,
+      (f) => setTask(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * f)}%`, Math.round(1000 * f), 1000),
+      abort.signal,
+    );
+    const notes = sweep.notes?.length ? `; ${sweep.notes.join('; ')}` : '';
+    return {
+      sweep,
+      name,
+      detail: `${name} (${format}, ${fmtBytes(size)}): ${fmtInt(sweep.rows)} trainings read in ${fmtMs(performance.now() - t0)} ms${notes}`,
+    };
+  } finally {
+    if (loading === abort) loading = null;
+  }
 }
 
 /** Generates or reads the sweep a source names. */
 function prepare(source: LoadSource, options: LoadOptions): Promise<Prepared> {
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    return readFile(blobName(source), (p) => readBlob(source, p), options);
+    return readFile(blobName(source), (p, signal) => readBlob(source, p, signal), options);
   }
   if (typeof source === 'object' && source !== null && 'generate' in source) {
     if (Object.keys(options).length > 0)
@@ -352,7 +371,7 @@ function prepare(source: LoadSource, options: LoadOptions): Promise<Prepared> {
   if (typeof source === 'object' && source !== null && 'url' in source) {
     const u = source.url;
     const name = typeof u === 'string' ? urlPath(u).split('/').pop() || u : String(u);
-    return readFile(name, (p) => readUrl(u, p), options);
+    return readFile(name, (p, signal) => readUrl(u, p, signal), options);
   }
   throw new SweepError('load takes {generate: {rows, seed}}, {url: "/path/file.csv"}, or a File or Blob');
 }
@@ -420,7 +439,8 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
   } catch (e) {
     const message = oneLine(errorMessage(e));
     state.task = null;
-    state.loadError = `Load failed: ${message}${session ? ' (the previous sweep is kept)' : ''}`;
+    const kept = session ? ' (the previous sweep is kept)' : '';
+    state.loadError = e instanceof LoadCancelled ? `Cancelled: ${message}${kept}` : `Load failed: ${message}${kept}`;
     renderNow();
     throw e instanceof SweepError && e.message === message ? e : new SweepError(message);
   }
@@ -445,6 +465,9 @@ function loadFromPage(source: LoadSource): void {
 const actions: ViewActions = {
   openFile(file) {
     loadFromPage(file);
+  },
+  cancelLoad() {
+    loading?.abort();
   },
   generate(form) {
     const data = new FormData(form);
@@ -495,6 +518,10 @@ document.addEventListener('drop', (e) => {
 
 function startup(): Promise<void> {
   renderNow();
+  // `?file=/sweep/name.csv` (what `sweepscope open` serves): that file of this origin instead of a generated sweep;
+  // the address's view state (filters, brush…) applies to it. A failed load is shown, and the page stays usable.
+  const file = url.get('file');
+  if (file !== null && file.trim() !== '') return load({ url: file });
   try {
     const { rows, seed } = checkGenerate(startRows, startSeed, ': set ?rows=N&seed=S in the address');
     return load({ generate: { rows, seed } });

@@ -1,24 +1,47 @@
 /**
  * Sweep files in the browser: bytes from a File / Blob or a URL of the page's
- * own origin (with progress), the format by extension or content, and parsing
- * in a worker with the browser-safe readers (src/io/csv.ts, src/io/arrow.ts).
+ * own origin (with progress), then reading in a worker with the browser-safe
+ * readers (src/io/read.ts: the content decides the format). Each step takes an
+ * AbortSignal: a cancelled load stops reading and terminates its worker.
  */
 
 import { proxy, releaseProxy, transfer, wrap } from 'comlink';
-import { SweepError, type Sweep } from '../model/sweep.js';
+import { SweepError } from '../model/sweep.js';
 import type { LoadOptions } from '../io/table.js';
-import type { ParseApi, SweepFormat } from '../../workers/parse.worker.js';
+import type { ParseApi, Parsed } from '../../workers/parse.worker.js';
 
-export type { SweepFormat } from '../../workers/parse.worker.js';
+/**
+ * The largest file the page reads: one buffer of the bytes, then the columns
+ * beside it. Larger files are refused before they are read.
+ */
+export const MAX_FILE_BYTES = 2 ** 31;
 
-/** Extensions read as Arrow IPC (as the CLI). */
-const ARROW_EXTENSIONS = ['arrow', 'feather', 'ipc'];
-const SUPPORTED = ['.csv', ...ARROW_EXTENSIONS.map((e) => `.${e}`)].join(', ');
+/** What a cancelled load throws: not a failure of the file. */
+export class LoadCancelled extends SweepError {
+  constructor(name: string) {
+    super(`loading ${name} was cancelled`);
+  }
+}
+
+function checkAbort(signal: AbortSignal | undefined, name: string): void {
+  if (signal?.aborted) throw new LoadCancelled(name);
+}
+
+function fmtGiB(n: number): string {
+  return `${(n / 2 ** 30).toFixed(1)} GiB`;
+}
+
+function tooLarge(name: string, size: number): SweepError {
+  return new SweepError(
+    `${name} is ${fmtGiB(size)}; the page reads files up to ${fmtGiB(MAX_FILE_BYTES)}: filter it first, or use the CLI (sweepscope aggregate)`,
+  );
+}
 
 /** Called with bytes read so far and the total (0 when unknown). */
 export type ReadProgress = (done: number, total: number) => void;
 
 function allocBytes(n: number, name: string): Uint8Array {
+  if (n > MAX_FILE_BYTES) throw tooLarge(name, n);
   try {
     return new Uint8Array(n);
   } catch {
@@ -27,13 +50,23 @@ function allocBytes(n: number, name: string): Uint8Array {
 }
 
 /** Reads a stream into one buffer; `total` is a size hint (0: unknown). */
-async function readStream(stream: ReadableStream<Uint8Array>, total: number, name: string, onProgress?: ReadProgress): Promise<Uint8Array> {
+async function readStream(
+  stream: ReadableStream<Uint8Array>,
+  total: number,
+  name: string,
+  onProgress?: ReadProgress,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   let out = allocBytes(total > 0 ? total : 1 << 20, name);
   let pos = 0;
   const reader = stream.getReader();
+  const stop = (): void => void reader.cancel().catch(() => undefined);
+  signal?.addEventListener('abort', stop);
   try {
     for (;;) {
+      checkAbort(signal, name);
       const { done, value } = await reader.read();
+      checkAbort(signal, name);
       if (done) break;
       if (pos + value.length > out.length) {
         const grown = allocBytes(Math.max(pos + value.length, out.length * 2), name);
@@ -45,6 +78,7 @@ async function readStream(stream: ReadableStream<Uint8Array>, total: number, nam
       onProgress?.(pos, total);
     }
   } finally {
+    signal?.removeEventListener('abort', stop);
     reader.releaseLock();
   }
   return pos === out.length ? out : out.slice(0, pos);
@@ -56,18 +90,19 @@ export function blobName(blob: Blob): string {
   return typeof name === 'string' && name !== '' ? name : 'blob';
 }
 
-export async function readBlob(blob: Blob, onProgress?: ReadProgress): Promise<Uint8Array> {
+export async function readBlob(blob: Blob, onProgress?: ReadProgress, signal?: AbortSignal): Promise<Uint8Array> {
   const name = blobName(blob);
+  if (blob.size > MAX_FILE_BYTES) throw tooLarge(name, blob.size);
   try {
-    return await readStream(blob.stream(), blob.size, name, onProgress);
+    return await readStream(blob.stream(), blob.size, name, onProgress, signal);
   } catch (e) {
-    if (e instanceof SweepError) throw e;
+    if (e instanceof SweepError || e instanceof LoadCancelled) throw e;
     throw new SweepError(`cannot read '${name}': ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
 /** Fetches a URL of the page's own origin. */
-export async function readUrl(url: string, onProgress?: ReadProgress): Promise<Uint8Array> {
+export async function readUrl(url: string, onProgress?: ReadProgress, signal?: AbortSignal): Promise<Uint8Array> {
   if (typeof url !== 'string' || url.trim() === '') throw new SweepError('load({url}) needs a URL string, e.g. {url: "/data/sweep.csv"}');
   let target: URL;
   try {
@@ -79,8 +114,9 @@ export async function readUrl(url: string, onProgress?: ReadProgress): Promise<U
     throw new SweepError(`cannot load '${url}': only files of this page's origin (${location.origin}) can be loaded; serve the file from here`);
   let res: Response;
   try {
-    res = await fetch(target, { credentials: 'same-origin' });
+    res = await fetch(target, { credentials: 'same-origin', signal });
   } catch (e) {
+    checkAbort(signal, url);
     throw new SweepError(`cannot load '${url}': ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!res.ok) throw new SweepError(`cannot load '${url}': HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`);
@@ -90,11 +126,13 @@ export async function readUrl(url: string, onProgress?: ReadProgress): Promise<U
   // Content-Length is the encoded size: only a hint for the buffer and the bar.
   const length = Number(res.headers.get('content-length'));
   const total = res.headers.get('content-encoding') || !Number.isFinite(length) || length < 0 ? 0 : length;
+  if (total > MAX_FILE_BYTES) throw tooLarge(url, total);
   try {
     if (!res.body) return new Uint8Array(await res.arrayBuffer());
-    return await readStream(res.body, total, url, onProgress);
+    return await readStream(res.body, total, url, onProgress, signal);
   } catch (e) {
-    if (e instanceof SweepError) throw e;
+    checkAbort(signal, url);
+    if (e instanceof SweepError || e instanceof LoadCancelled) throw e;
     throw new SweepError(`cannot load '${url}': ${e instanceof Error ? e.message : String(e)}`);
   }
 }
@@ -108,48 +146,31 @@ export function urlPath(url: string): string {
   }
 }
 
-/** Arrow IPC by its magic: the file format starts with `ARROW1`, the stream format with a 0xFFFFFFFF continuation. */
-function looksLikeArrow(b: Uint8Array): boolean {
-  const file = b.length >= 6 && String.fromCharCode(...b.subarray(0, 6)) === 'ARROW1';
-  const stream = b.length >= 8 && b[0] === 0xff && b[1] === 0xff && b[2] === 0xff && b[3] === 0xff;
-  return file || stream;
-}
-
-/**
- * The format of a file called `name`: Arrow IPC when the content says so,
- * else by extension (`.csv`; `.arrow`, `.feather`, `.ipc`), else CSV when the
- * name has no extension. An unknown extension is an error.
- */
-export function detectFormat(name: string, bytes: Uint8Array): SweepFormat {
-  if (looksLikeArrow(bytes)) return 'arrow';
-  const base = name.split('/').pop() ?? name;
-  const dot = base.lastIndexOf('.');
-  const ext = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
-  if (ext === 'csv' || ext === '') return 'csv';
-  if (ARROW_EXTENSIONS.includes(ext)) return 'arrow';
-  throw new SweepError(`cannot read '${name}': unknown file type '.${ext}'; supported: ${SUPPORTED}`);
-}
-
-/** Parses sweep bytes in a worker (the bytes are moved there); throws SweepError on bad input. */
+/** Reads sweep bytes in a worker (the bytes are moved there); throws SweepError on bad input, LoadCancelled on abort. */
 export async function parseInWorker(
   bytes: Uint8Array,
   name: string,
-  format: SweepFormat,
   options: LoadOptions,
   onProgress?: (fraction: number) => void,
-): Promise<Sweep> {
+  signal?: AbortSignal,
+): Promise<Parsed> {
+  checkAbort(signal, name);
   const worker = new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'sweepscope-parse' });
   const remote = wrap<ParseApi>(worker);
+  let onAbort = (): void => undefined;
   const failed = new Promise<never>((_, reject) => {
     worker.addEventListener('error', (e) => reject(new Error(`the parse worker failed: ${e.message || 'could not start'}`)));
+    onAbort = () => reject(new LoadCancelled(name));
+    signal?.addEventListener('abort', onAbort);
   });
   failed.catch(() => undefined);
   // The bytes move to the worker unless they are a view on part of a buffer.
   const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
   const payload = own ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : bytes;
   try {
-    return await Promise.race([remote.parse(payload, name, format, { ...options }, onProgress ? proxy(onProgress) : undefined), failed]);
+    return await Promise.race([remote.parse(payload, name, { ...options }, onProgress ? proxy(onProgress) : undefined), failed]);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     remote[releaseProxy]();
     worker.terminate();
   }

@@ -26,6 +26,8 @@ export interface TaskView {
   label: string;
   done: number;
   total: number;
+  /** A Cancel button stops it (reading a file; not generating). */
+  cancellable?: boolean;
 }
 
 export interface PageState {
@@ -54,15 +56,18 @@ export interface PageState {
 
 export interface ViewActions {
   openFile(file: File): void;
+  /** Stops the file being read; the sweep before it stays. */
+  cancelLoad(): void;
   generate(form: HTMLFormElement): void;
 }
 
-function progressBar(s: PageState): TemplateResult | typeof nothing {
+function progressBar(s: PageState, act: ViewActions): TemplateResult | typeof nothing {
   const t = s.task;
   if (!t) return nothing;
   return html`<div id="progress" class="progress" role="status">
     ${t.total > 0 ? html`<progress max=${t.total} .value=${Math.min(t.done, t.total)}></progress>` : html`<progress></progress>`}
     <span id="progress-label">${t.label}</span>
+    ${t.cancellable ? html`<button id="load-cancel" type="button" @click=${() => act.cancelLoad()}>Cancel</button>` : nothing}
   </div>`;
 }
 
@@ -70,11 +75,10 @@ function progressBar(s: PageState): TemplateResult | typeof nothing {
 function loadTools(s: PageState, act: ViewActions): TemplateResult {
   const dialog = (e: Event): HTMLDialogElement | null => (e.currentTarget as Element).ownerDocument.querySelector('#generate-dialog');
   return html`<div id="load" class="load" role="toolbar" aria-label="Load a sweep">
-      <label class="button" title="Open a .csv or .arrow sweep (or drop one onto the page)"
+      <label class="button" title="Open a sweep: CSV, TSV, JSON, Arrow or Parquet, plain or gzip/zstd-compressed (or drop one onto the page)"
         >Open file…<input
           id="file-input"
           type="file"
-          accept=".csv,.arrow,.feather,.ipc,text/csv"
           @change=${(e: Event) => {
             const input = e.currentTarget as HTMLInputElement;
             const file = input.files?.[0];
@@ -121,7 +125,7 @@ export function pageView(s: PageState, act: ViewActions): TemplateResult {
             : html`<span id="sweep-name">No sweep loaded yet</span>`}
         </p>
       </div>
-      ${progressBar(s)} ${loadTools(s, act)}
+      ${progressBar(s, act)} ${loadTools(s, act)}
     </header>
     <sweep-status
       class="area-status"

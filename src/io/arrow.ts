@@ -308,27 +308,56 @@ function readMetadata(name: string, schema: Schema): FileDefaults | undefined {
   return { params: m.params, metrics: m.metrics, group: typeof m.group === 'string' ? m.group : null };
 }
 
-/** Reads a sweep from Arrow IPC bytes (file or stream format). */
+/** Message detail from whatever the Arrow reader threw. */
+function reason(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.split('\n')[0].trim() || 'unknown error';
+}
+
+function corruptArrow(name: string, detail: string): SweepError {
+  return new SweepError(`${name}: the Arrow file is truncated or corrupt (${detail})`);
+}
+
+const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
+
+function hasMagicAt(b: Uint8Array, at: number): boolean {
+  if (at < 0 || b.length < at + FILE_MAGIC.length) return false;
+  for (let i = 0; i < FILE_MAGIC.length; i++) if (b[at + i] !== FILE_MAGIC[i]) return false;
+  return true;
+}
+
+/**
+ * Reads a sweep from Arrow IPC bytes (file or stream format). A truncated or
+ * corrupt file is a SweepError of ours, never the reader's own error.
+ */
 export function sweepFromArrow(bytes: Uint8Array, name: string, options: LoadOptions = {}): Sweep {
   if (bytes.length === 0) throw new SweepError(`${name} is empty: expected an Arrow IPC file`);
-  let table: Table;
+  // The file format ends with its footer and the magic again: without them the
+  // reader falls back to reading a stream, and would return the batches before the cut.
+  if (hasMagicAt(bytes, 0) && !hasMagicAt(bytes, bytes.length - FILE_MAGIC.length))
+    throw corruptArrow(name, 'it ends before the Arrow footer');
   try {
-    table = tableFromIPC(bytes);
+    const table = tableFromIPC(bytes);
+    const fields = table.schema.fields;
+    if (fields.length === 0) throw new SweepError(`${name} has no columns (or is not an Arrow IPC file)`);
+    const rows = table.numRows;
+    const cols = fields.map((f, i): RawColumn => {
+      const vec = table.getChildAt(i);
+      const chunks = vec ? vec.data : [];
+      let n = 0;
+      for (const d of chunks) n += d.length;
+      if (n !== rows) throw new Error(`column '${f.name}' has ${n} values for ${rows} rows`);
+      const t = f.type;
+      if (DataType.isDictionary(t)) return dictionaryColumn(f.name, chunks, rows);
+      if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t) || DataType.isBool(t))
+        return textColumn(f.name, chunks, rows);
+      if (DataType.isInt(t) || DataType.isFloat(t)) return numericColumn(f.name, chunks, rows);
+      return { kind: 'other', name: f.name, type: String(t) };
+    });
+    // Inside the try: text columns read their cells again, lazily, when one is the metric.
+    return buildSweep(cols, rows, name, options, readMetadata(name, table.schema));
   } catch (e) {
-    throw new SweepError(`${name} is not a readable Arrow IPC file (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof SweepError) throw e;
+    throw corruptArrow(name, reason(e));
   }
-  const fields = table.schema.fields;
-  if (fields.length === 0) throw new SweepError(`${name} has no columns (or is not an Arrow IPC file)`);
-  const rows = table.numRows;
-  const cols: RawColumn[] = fields.map((f, i): RawColumn => {
-    const vec = table.getChildAt(i);
-    const chunks = vec ? vec.data : [];
-    const t = f.type;
-    if (DataType.isDictionary(t)) return dictionaryColumn(f.name, chunks, rows);
-    if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t) || DataType.isBool(t))
-      return textColumn(f.name, chunks, rows);
-    if (DataType.isInt(t) || DataType.isFloat(t)) return numericColumn(f.name, chunks, rows);
-    return { kind: 'other', name: f.name, type: String(t) };
-  });
-  return buildSweep(cols, rows, name, options, readMetadata(name, table.schema));
 }

@@ -7,12 +7,31 @@
  * their bytes (one string per distinct value, never one per cell). A numeric
  * column that meets text part-way is re-read for the rows before.
  *
+ * What real files bring, and what the reader does (`readCsvColumns`):
+ * - the delimiter is sniffed from the header and the first lines (`,` `;` tab
+ *   `|`: the one that gives the same field count, > 1, on most lines; comma
+ *   first on ties); the writer always writes commas;
+ * - blank lines and `#` comment lines before the header are skipped;
+ * - UTF-8 with or without a byte-order mark, UTF-16 (see `text.ts`); invalid
+ *   UTF-8 in text cells is shown as U+FFFD and counted in a note; a NUL byte
+ *   or a known binary signature is refused;
+ * - numbers keep their spelling (`NumericColumn.written`) while a column has
+ *   at most MAX_BINS distinct values; digit strings with leading zeros
+ *   (`007`) are text;
+ * - repairs, each in a note: duplicate column names renamed (`a_1`), empty
+ *   names called `column2`, short rows padded with missing values, an
+ *   unnamed last column without values left out; a row with too many fields
+ *   is an error (a quoting mistake);
+ * - limits, checked before anything is allocated per column: at most
+ *   MAX_COLUMNS columns, fields of at most MAX_FIELD_BYTES.
+ *
  * Browser-safe: no Node modules (see `load.ts` for files).
  */
 
-import { MISSING_LABEL } from '../model/binning.js';
+import { MAX_BINS, MISSING_LABEL } from '../model/binning.js';
 import { SweepError, allocF32, allocU8, type Sweep } from '../model/sweep.js';
-import { TextDict, buildSweep, finishText, writeFloat32, type LoadOptions, type RawColumn } from './table.js';
+import { TextDict, buildSweep, finishText, writeFloat32, type LoadOptions, type RawColumn, type TextColumn } from './table.js';
+import { invalidUtf8, utf8Text } from './text.js';
 
 export { formatFloat32 } from './table.js';
 
@@ -22,6 +41,23 @@ const COMMA = 44;
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const SEMICOLON = 59;
+const PIPE = 124;
+const HASH = 35;
+
+/** Most columns a file may have. */
+export const MAX_COLUMNS = 4096;
+/** Longest field, in bytes (a longer one means the file is not what it seems). */
+export const MAX_FIELD_BYTES = 1 << 20;
+
+/** Delimiters the reader recognizes, in order of preference on ties. */
+const DELIMITERS = [COMMA, TAB, SEMICOLON, PIPE] as const;
+const DELIMITER_NAMES: Readonly<Record<number, string>> = { [COMMA]: 'comma', [TAB]: 'tab', [SEMICOLON]: 'semicolon', [PIPE]: '|' };
+/** Lines after the header, and bytes, that the delimiter is sniffed from. */
+const SAMPLE_LINES = 20;
+const SAMPLE_BYTES = 4 << 20;
 
 // ---------------------------------------------------------------------------
 // Numbers from bytes.
@@ -140,6 +176,26 @@ function token(b: Uint8Array, s: number, e: number): number {
   return MISSING_TOKENS.has(latin1(b, s, e).toLowerCase()) ? NaN : NOT_A_NUMBER;
 }
 
+/**
+ * A digit string with a leading zero (`007`, `-01`, `00.5`; not `0`, `0.5`,
+ * `0e0`): an identifier whose zeros matter, read as text in CSV columns.
+ */
+function leadingZero(b: Uint8Array, s: number, e: number): boolean {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  if (s < e && (b[s] === 45 || b[s] === 43)) s++;
+  return e - s >= 2 && b[s] === 48 && b[s + 1] >= 48 && b[s + 1] <= 57;
+}
+
+/** b[s, e) without surrounding blanks, as [TRIM_S, TRIM_E). */
+let TRIM_S = 0;
+let TRIM_E = 0;
+function trim(b: Uint8Array, s: number, e: number): void {
+  while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
+  while (e > s && (b[e - 1] === SPACE || b[e - 1] === TAB)) e--;
+  TRIM_S = s;
+  TRIM_E = e;
+}
+
 // ---------------------------------------------------------------------------
 // Tokenizer.
 
@@ -150,11 +206,21 @@ class Tokenizer {
   vbuf: Uint8Array;
   vs = 0;
   ve = 0;
+  /** The bytes of the number plainNumber read: buf[ns, ne). */
+  ns = 0;
+  ne = 0;
+  /** The column of the field being read, for messages (set by the caller before `field`). */
+  col = 0;
+  /** Set by plainNumber: the field ended its record. */
+  last = false;
   private scratch = new Uint8Array(256);
 
   constructor(
     readonly buf: Uint8Array,
     readonly name: string,
+    readonly delim: number,
+    /** Column names for messages; null while reading the header. */
+    readonly names: readonly string[] | null,
     start: number,
   ) {
     this.pos = start;
@@ -165,19 +231,26 @@ class Tokenizer {
     throw new SweepError(`${this.name} line ${line}: ${what}`);
   }
 
+  /** The column being read, for messages: `column 'lr'` (or `column 3` in the header). */
+  where(): string {
+    const names = this.names;
+    return names !== null && this.col < names.length ? `column '${names[this.col]}'` : `column ${this.col + 1}`;
+  }
+
   /**
    * Reads one field at `pos`. Returns true when it ends its record (newline or
-   * end of input), false when a comma follows.
+   * end of input), false when a delimiter follows.
    */
   field(): boolean {
     const buf = this.buf;
     const len = buf.length;
+    const delim = this.delim;
     let p = this.pos;
     if (p < len && buf[p] === QUOTE) return this.quoted();
     const s = p;
     while (p < len) {
       const c = buf[p];
-      if (c === COMMA || c === LF || c === CR) break;
+      if (c === delim || c === LF || c === CR) break;
       p++;
     }
     this.vbuf = buf;
@@ -194,7 +267,7 @@ class Tokenizer {
       return true;
     }
     const c = buf[p];
-    if (c === COMMA) {
+    if (c === this.delim) {
       this.pos = p + 1;
       return false;
     }
@@ -203,22 +276,26 @@ class Tokenizer {
     return true;
   }
 
-  /** Set by plainNumber: the field ended its record. */
-  last = false;
-
   /**
    * Reads a field of the form -?digits(.digits)? with at most 15 digits (exact
-   * in a double) and returns it as a float32, setting `last`; returns
-   * NOT_A_NUMBER, reading nothing, for any other field.
+   * in a double) and no leading zero before a digit, and returns it as a
+   * float32, setting `last`, `ns` and `ne`; returns NOT_A_NUMBER, reading
+   * nothing, for any other field.
    */
   plainNumber(): number {
     const buf = this.buf;
-    let p = this.pos;
+    const delim = this.delim;
+    const s = this.pos;
+    let p = s;
     let c = buf[p];
     let neg = false;
     if (c === 45) {
       neg = true;
       c = buf[++p];
+    }
+    if (c === 48) {
+      const n = buf[p + 1];
+      if (n >= 48 && n <= 57) return NOT_A_NUMBER; // 007: text
     }
     let mant = 0;
     let nd = 0;
@@ -237,11 +314,17 @@ class Tokenizer {
         c = buf[++p];
       }
     }
-    if (nd === 0 || nd > 15 || !(c === COMMA || c === LF || c === CR || p >= buf.length)) return NOT_A_NUMBER;
+    if (nd === 0 || nd > 15 || !(c === delim || c === LF || c === CR || p >= buf.length)) return NOT_A_NUMBER;
     let v = frac === 0 ? mant : mant / POW10[frac];
     if (neg) v = -v;
+    this.ns = s;
+    this.ne = p;
     this.last = this.end(p);
     return Math.fround(v);
+  }
+
+  private unclosed(line: number): never {
+    return this.fail(line, `a quoted field in ${this.where()} is never closed: add the closing quote (a quote inside a field is written "")`);
   }
 
   private quoted(): boolean {
@@ -250,7 +333,7 @@ class Tokenizer {
     const startLine = this.line;
     const s = this.pos + 1;
     let q = buf.indexOf(QUOTE, s);
-    if (q < 0) this.fail(startLine, 'a quoted field is never closed: add the closing quote (a quote inside a field is written "")');
+    if (q < 0) this.unclosed(startLine);
     this.countLines(s, q);
     let out: Uint8Array = buf;
     let vs = s;
@@ -266,7 +349,7 @@ class Tokenizer {
         n += piece;
         from = q + 2;
         q = buf.indexOf(QUOTE, from);
-        if (q < 0) this.fail(startLine, 'a quoted field is never closed: add the closing quote (a quote inside a field is written "")');
+        if (q < 0) this.unclosed(startLine);
         this.countLines(from, q);
         if (buf[q + 1] !== QUOTE) break;
       }
@@ -287,7 +370,7 @@ class Tokenizer {
       return true;
     }
     const c = buf[p];
-    if (c === COMMA) {
+    if (c === this.delim) {
       this.pos = p + 1;
       return false;
     }
@@ -296,7 +379,7 @@ class Tokenizer {
       this.line++;
       return true;
     }
-    return this.fail(this.line, 'text after a closing quote: quote the whole field, and write a quote inside it as ""');
+    return this.fail(this.line, `text after a closing quote in ${this.where()}: quote the whole field, and write a quote inside it as ""`);
   }
 
   private ensure(size: number, keep: number): number {
@@ -316,22 +399,188 @@ class Tokenizer {
     }
   }
 
-  /** Skips a blank line at `pos`, if there is one. */
+  /** Skips a blank line (empty, or only spaces) at `pos`, if there is one. */
   skipBlank(): boolean {
     const buf = this.buf;
-    const c = buf[this.pos];
+    let p = this.pos;
+    let c = buf[p];
+    if (c === SPACE || (c === TAB && this.delim !== TAB)) {
+      do c = buf[++p];
+      while (c === SPACE || (c === TAB && this.delim !== TAB));
+      if (p >= buf.length) {
+        this.pos = p;
+        return true;
+      }
+    }
     if (c === LF) {
-      this.pos++;
+      this.pos = p + 1;
       this.line++;
       return true;
     }
     if (c === CR) {
-      this.pos += buf[this.pos + 1] === LF ? 2 : 1;
+      this.pos = buf[p + 1] === LF ? p + 2 : p + 1;
       this.line++;
       return true;
     }
     return false;
   }
+
+  /** Refuses a field longer than MAX_FIELD_BYTES (the last one read). */
+  checkLength(): void {
+    const n = this.ve - this.vs;
+    if (n > MAX_FIELD_BYTES)
+      this.fail(
+        this.line,
+        `a field of ${(n / 2 ** 20).toFixed(1)} MiB in ${this.where()}; sweepscope reads fields of at most ${MAX_FIELD_BYTES / 2 ** 20} MiB (is this a CSV file, with its quotes closed?)`,
+      );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Before the body: the header line, the delimiter, the column names.
+
+/** Where the header starts: past blank lines and `#` comment lines. */
+function findHeader(buf: Uint8Array, start: number, name: string): { pos: number; line: number } {
+  const len = buf.length;
+  const expect = 'expected a header line with column names, then one row per training';
+  if (start >= len) throw new SweepError(`${name} is empty: ${expect}`);
+  let p = start;
+  let line = 1;
+  let comments = 0;
+  for (;;) {
+    let q = p;
+    while (q < len && (buf[q] === SPACE || buf[q] === TAB)) q++;
+    if (q < len && buf[q] === HASH) {
+      comments++;
+      while (q < len && buf[q] !== LF && buf[q] !== CR) q++;
+    } else if (q < len && buf[q] !== LF && buf[q] !== CR) return { pos: p, line };
+    if (q >= len) break;
+    p = buf[q] === CR && buf[q + 1] === LF ? q + 2 : q + 1;
+    line++;
+    if (p >= len) break;
+  }
+  throw new SweepError(
+    comments > 0 ? `${name} has only comment lines (#): ${expect}` : `${name} is empty (only blank lines): ${expect}`,
+  );
+}
+
+/** Set by sniffRecord: where the next record starts. */
+let REC_END = 0;
+
+/**
+ * The fields in the record at p, with `delim` (quotes as the tokenizer reads
+ * them), stopping at `stop`; -1 when the record runs past `stop` before the end
+ * of the input. Allocates nothing.
+ */
+function sniffRecord(buf: Uint8Array, p: number, stop: number, delim: number): number {
+  let n = 1;
+  let atStart = true;
+  let inQuotes = false;
+  while (p < stop) {
+    const c = buf[p];
+    if (inQuotes) {
+      if (c === QUOTE) {
+        if (buf[p + 1] === QUOTE) p++;
+        else inQuotes = false;
+      }
+      p++;
+      continue;
+    }
+    if (c === delim) {
+      n++;
+      atStart = true;
+      p++;
+      continue;
+    }
+    if (c === LF || c === CR) {
+      REC_END = c === CR && buf[p + 1] === LF ? p + 2 : p + 1;
+      return n;
+    }
+    if (c === QUOTE && atStart) inQuotes = true;
+    atStart = false;
+    p++;
+  }
+  REC_END = p;
+  return p >= buf.length ? n : -1;
+}
+
+/**
+ * The delimiter: of `,` tab `;` `|`, one whose header has more than one field
+ * and which gives that many fields on the most of the first SAMPLE_LINES lines
+ * (then the most fields, then the order above). Also the header's field count
+ * with it, found without allocating (a header of a million commas is refused
+ * before anything is made per column).
+ */
+function sniff(buf: Uint8Array, start: number): { delim: number; fields: number } {
+  const len = buf.length;
+  let best = COMMA;
+  let bestFields = 0;
+  let bestScore = -1;
+  let commaFields = 1;
+  for (const d of DELIMITERS) {
+    const h = sniffRecord(buf, start, len, d);
+    if (d === COMMA) commaFields = h;
+    if (h <= 1) continue;
+    let p = REC_END;
+    const stop = Math.min(len, p + SAMPLE_BYTES);
+    let score = 0;
+    let lines = 0;
+    while (p < stop && lines < SAMPLE_LINES) {
+      const c = buf[p];
+      if (c === LF || c === CR) {
+        p += c === CR && buf[p + 1] === LF ? 2 : 1;
+        continue;
+      }
+      const n = sniffRecord(buf, p, stop, d);
+      if (n < 0) break;
+      p = REC_END;
+      lines++;
+      if (n === h) score++;
+    }
+    if (score > bestScore || (score === bestScore && h > bestFields)) {
+      best = d;
+      bestFields = h;
+      bestScore = score;
+    }
+  }
+  return bestScore < 0 ? { delim: COMMA, fields: commaFields } : { delim: best, fields: bestFields };
+}
+
+/** Up to `max` items, then `…`. */
+function some(items: readonly (string | number)[], max = 5): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, …`;
+}
+
+/** Column names: empty ones called `column<i>`, duplicates renamed `a_1`, `a_2`; `empty` gets the indices of empty ones. */
+function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): string[] {
+  const taken = new Set<string>(raw);
+  const seen = new Set<string>();
+  const names: string[] = [];
+  const renamed: string[] = [];
+  raw.forEach((r, i) => {
+    let n = r;
+    if (n === '') {
+      n = `column${i + 1}`;
+      empty.push(i);
+    }
+    if (seen.has(n)) {
+      let k = 1;
+      while (taken.has(`${n}_${k}`) || seen.has(`${n}_${k}`)) k++;
+      const m = `${n}_${k}`;
+      renamed.push(`duplicate column name '${n}' renamed ${m}`);
+      n = m;
+    }
+    seen.add(n);
+    names.push(n);
+  });
+  if (renamed.length > 5) notes.push(...renamed.slice(0, 4), `${renamed.length - 4} more duplicate column names renamed with _1, _2, …`);
+  else notes.push(...renamed);
+  return names;
+}
+
+function emptyNameNote(names: readonly string[], empty: readonly number[]): string {
+  if (empty.length === 1) return `column ${empty[0] + 1} has no name: called it ${names[empty[0]]}`;
+  return `${empty.length} columns have no name: called them ${some(empty.map((i) => names[i]))}`;
 }
 
 // ---------------------------------------------------------------------------
@@ -340,6 +589,8 @@ class Tokenizer {
 const NUM = 0;
 const TEXT = 1;
 const SKIP = 2;
+
+const EMPTY = new Uint8Array(0);
 
 function toBytes(text: string | Uint8Array): Uint8Array {
   return typeof text === 'string' ? new TextEncoder().encode(text) : text;
@@ -366,43 +617,70 @@ function growU8(a: Uint8Array, n: number): Uint8Array {
   return b;
 }
 
+/** The columns of a CSV file, before role inference; `notes` says what was repaired. */
+export interface CsvColumns {
+  columns: RawColumn[];
+  rows: number;
+  notes: string[];
+}
+
 /**
- * Parses CSV text (a string or UTF-8 bytes) into a Sweep. `name` names the
- * input in messages (`data.csv line 17: ...`). Throws SweepError on bad input.
+ * Reads CSV bytes into raw columns (see the top of this file for what it
+ * accepts and repairs). `name` names the input in messages (`data.csv line
+ * 17: ...`). With `options.params` (and `metric`), names not in the header are
+ * refused before the body is read, and text columns that are neither are left
+ * out as `other` columns. `onProgress` gets the fraction of the file read,
+ * ending with 1. Throws SweepError on bad input.
  */
-export function parseCsv(
-  text: string | Uint8Array,
+export function readCsvColumns(
+  bytes: Uint8Array,
   name: string,
   options: LoadOptions = {},
   onProgress?: (fraction: number) => void,
-): Sweep {
-  const buf = toBytes(text);
+): CsvColumns {
+  const notes: string[] = [];
+  const { bytes: buf, start } = utf8Text(bytes, name, notes);
   const len = buf.length;
-  let start = 0;
-  if (len >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3; // BOM
-  while (start < len && (buf[start] === LF || buf[start] === CR)) start++;
-  if (start >= len) throw new SweepError(`${name} is empty: expected a header line with column names, then one row per training`);
+  const head = findHeader(buf, start, name);
+  const { delim, fields } = sniff(buf, head.pos);
+  if (fields > MAX_COLUMNS) throw new SweepError(`${name}: the header has ${fields} columns; sweepscope reads at most ${MAX_COLUMNS}`);
+
+  // Invalid UTF-8 in text that becomes strings (names, text cells).
+  let badSeqs = 0;
+  let badValues = 0;
+  let badLine = 0;
+  let badWhere = '';
+  const checkUtf8 = (vb: Uint8Array, vs: number, ve: number, line: number, where: () => string): void => {
+    const n = invalidUtf8(vb, vs, ve);
+    if (n === 0) return;
+    if (badValues === 0) {
+      badLine = line;
+      badWhere = where();
+    }
+    badSeqs += n;
+    badValues++;
+  };
 
   // Header.
-  const tok = new Tokenizer(buf, name, start);
+  const htok = new Tokenizer(buf, name, delim, null, head.pos);
+  htok.line = head.line;
   const dec = new TextDecoder();
-  const names: string[] = [];
+  const raw: string[] = [];
   for (;;) {
-    const last = tok.field();
-    names.push(dec.decode(tok.vbuf.subarray(tok.vs, tok.ve)).trim());
+    htok.col = raw.length;
+    const last = htok.field();
+    htok.checkLength();
+    checkUtf8(htok.vbuf, htok.vs, htok.ve, head.line, () => `the name of column ${raw.length + 1}`);
+    raw.push(dec.decode(htok.vbuf.subarray(htok.vs, htok.ve)).trim());
     if (last) break;
+    if (raw.length >= MAX_COLUMNS) throw new SweepError(`${name}: the header has more than ${MAX_COLUMNS} columns; sweepscope reads at most ${MAX_COLUMNS}`);
   }
+  const emptyNames: number[] = [];
+  const names = uniqueNames(raw, emptyNames, notes);
   const ncols = names.length;
-  const firstSeen = new Map<string, number>();
-  names.forEach((n, i) => {
-    if (n === '') names[i] = n = `column${i + 1}`;
-    const j = firstSeen.get(n);
-    if (j !== undefined)
-      throw new SweepError(`${name} line 1: column '${n}' appears twice (columns ${j + 1} and ${i + 1}): give every column a unique name`);
-    firstSeen.set(n, i);
-  });
-  if (options.params) for (const p of options.params) if (!firstSeen.has(p)) throw unknown(name, 'parameter', p, names);
-  if (options.metric !== undefined && !firstSeen.has(options.metric)) throw unknown(name, 'metric', options.metric, names);
+  const known = new Set(names);
+  if (options.params) for (const p of options.params) if (!known.has(p)) throw unknown(name, 'parameter', p, names);
+  if (options.metric !== undefined && !known.has(options.metric)) throw unknown(name, 'metric', options.metric, names);
 
   // Which columns may be dropped when they turn out to be text: with --params,
   // text columns other than the parameters (and a possible metric) are unused.
@@ -410,20 +688,46 @@ export function parseCsv(
     (n) => !options.params || options.params.includes(n) || n === options.metric || (options.metric === undefined && n === 'test_accuracy'),
   );
 
+  const tok = new Tokenizer(buf, name, delim, names, htok.pos);
+  tok.line = htok.line;
   const bodyStart = tok.pos;
   const bodyLine = tok.line;
-  let capacity = countRows(buf, bodyStart);
+  // A full row has at least ncols bytes (delimiters and newline): rows beyond
+  // that bound are short ones, and the columns grow for them.
+  let capacity = Math.min(countRows(buf, bodyStart), Math.floor((len - bodyStart) / ncols) + 1);
   const kind = new Uint8Array(ncols); // NUM
   const nums: (Float32Array | null)[] = names.map(() => allocF32(capacity));
   const dicts: (TextDict | null)[] = names.map(() => null);
+  const dictSeen = new Int32Array(ncols); // values already checked for invalid UTF-8
   const codes: (Uint8Array | null)[] = names.map(() => null);
   const flipRow = new Int32Array(ncols);
+  // Where every CHECKPOINT-th row starts, to find numbers' spellings afterwards.
+  const cpPos: number[] = [];
+  const cpLine: number[] = [];
+  const textCell = (col: number, row: number, line: number, vb: Uint8Array, vs: number, ve: number): void => {
+    const id = (dicts[col] as TextDict).id(vb, vs, ve);
+    if (id >= dictSeen[col]) {
+      dictSeen[col] = id + 1;
+      checkUtf8(vb, vs, ve, line, () => `column '${names[col]}'`);
+    }
+    const cc = codes[col];
+    if (cc !== null) {
+      if (id > 255) codes[col] = null;
+      else cc[row] = id;
+    }
+  };
 
+  let shortRows = 0;
+  const shortLines: number[] = [];
   let row = 0;
   const progressEvery = 1 << 16;
   while (tok.pos < len) {
     if (ncols > 1 && tok.skipBlank()) continue;
     const line = tok.line;
+    if ((row & (CHECKPOINT - 1)) === 0) {
+      cpPos.push(tok.pos);
+      cpLine.push(line);
+    }
     if (row === capacity) {
       capacity = Math.max(16, capacity * 2);
       for (let c = 0; c < ncols; c++) {
@@ -445,16 +749,19 @@ export function parseCsv(
           continue;
         }
       }
+      tok.col = col;
       const last = tok.field();
       if (col < ncols) {
+        tok.checkLength();
         const k = kind[col];
         if (k === NUM) {
           const vs = tok.vs;
           const ve = tok.ve;
+          const vb = tok.vbuf;
           const arr = nums[col] as Float32Array;
           if (vs === ve) arr[row] = NaN;
           else {
-            const x = parseNumber(tok.vbuf, vs, ve);
+            const x = leadingZero(vb, vs, ve) ? NOT_A_NUMBER : parseNumber(vb, vs, ve);
             if (x === NOT_A_NUMBER) {
               // Text: from now on a text column (or unused).
               nums[col] = null;
@@ -462,52 +769,70 @@ export function parseCsv(
               else {
                 kind[col] = TEXT;
                 flipRow[col] = row;
-                const d = new TextDict();
-                dicts[col] = d;
-                const cc = allocU8(capacity);
-                codes[col] = cc;
-                cc[row] = d.id(tok.vbuf, vs, ve);
+                dicts[col] = new TextDict();
+                codes[col] = allocU8(capacity);
+                textCell(col, row, line, vb, vs, ve);
               }
             } else {
               const f = Math.fround(x);
               arr[row] = f === Infinity || f === -Infinity ? NaN : f;
             }
           }
-        } else if (k === TEXT) {
-          const id = (dicts[col] as TextDict).id(tok.vbuf, tok.vs, tok.ve);
-          const cc = codes[col];
-          if (cc !== null) {
-            if (id > 255) codes[col] = null;
-            else cc[row] = id;
-          }
-        }
+        } else if (k === TEXT) textCell(col, row, line, tok.vbuf, tok.vs, tok.ve);
       }
       col++;
       if (last) break;
     }
-    if (col !== ncols) tok.fail(line, `expected ${ncols} fields, found ${col}${col > ncols ? ' (a field with a comma must be quoted)' : ''}`);
+    if (col > ncols)
+      tok.fail(line, `expected ${ncols} fields, found ${col} (a field with a ${DELIMITER_NAMES[delim]} must be quoted)`);
+    if (col < ncols) {
+      // A short row: the fields it lacks are missing values.
+      if (shortRows < 5) shortLines.push(line);
+      shortRows++;
+      for (let c = col; c < ncols; c++) {
+        const k = kind[c];
+        if (k === NUM) (nums[c] as Float32Array)[row] = NaN;
+        else if (k === TEXT) textCell(c, row, line, EMPTY, 0, 0);
+      }
+    }
     row++;
     if (onProgress && row % progressEvery === 0) onProgress(tok.pos / len);
   }
   const rows = row;
+  if (rows === 0) throw new SweepError(`${name} has a header but no rows: no trainings to show`);
 
   // Rows before a numeric column met text: read them again, as text.
   const rescan = names.map((_, c) => kind[c] === TEXT && flipRow[c] > 0);
   let rescanRows = 0;
   for (let c = 0; c < ncols; c++) if (rescan[c]) rescanRows = Math.max(rescanRows, flipRow[c]);
   if (rescanRows > 0) {
-    scan(buf, name, bodyStart, bodyLine, ncols, (col, r, vb, vs, ve) => {
-      if (rescan[col] && r < flipRow[col]) {
-        const id = (dicts[col] as TextDict).id(vb, vs, ve);
-        const cc = codes[col];
-        if (cc !== null) {
-          if (id > 255) codes[col] = null;
-          else cc[r] = id;
-        }
-      }
+    scan(buf, name, delim, bodyStart, bodyLine, ncols, (col, r, vb, vs, ve, line) => {
+      if (rescan[col] && r < flipRow[col]) textCell(col, r, line, vb, vs, ve);
       return r + 1 < rescanRows;
     });
   }
+
+  // An unnamed last column without values (every line ends with a delimiter): left out.
+  let kept = ncols;
+  const lastNums = nums[ncols - 1];
+  if (ncols > 1 && raw[ncols - 1] === '' && kind[ncols - 1] === NUM && lastNums !== null) {
+    let any = false;
+    for (let i = 0; i < rows && !any; i++) if (lastNums[i] === lastNums[i]) any = true;
+    if (!any) {
+      kept = ncols - 1;
+      emptyNames.pop();
+      notes.push(`the last column has no name and no values: left out`);
+    }
+  }
+  if (emptyNames.length > 0) notes.push(emptyNameNote(names, emptyNames));
+  if (shortRows > 0)
+    notes.push(
+      `${shortRows} row${shortRows === 1 ? '' : 's'} had fewer fields than the header (line${shortRows === 1 ? '' : 's'} ${shortLines.join(', ')}${shortRows > shortLines.length ? ', …' : ''}) and ${shortRows === 1 ? 'was' : 'were'} padded with missing values`,
+    );
+  if (badSeqs > 0)
+    notes.push(
+      `${badSeqs} invalid UTF-8 sequence${badSeqs === 1 ? '' : 's'} replaced with \uFFFD (in ${badValues} distinct text value${badValues === 1 ? '' : 's'}; first on line ${badLine}, ${badWhere}): save the file as UTF-8`,
+    );
 
   const exact = <T extends Float32Array | Uint8Array>(a: T, alloc: (n: number) => T): T => {
     if (a.length === rows) return a;
@@ -515,29 +840,62 @@ export function parseCsv(
     b.set(a.subarray(0, rows));
     return b;
   };
-  const cols: RawColumn[] = [];
-  for (let c = 0; c < ncols; c++) {
+  const numeric: number[] = [];
+  for (let c = 0; c < kept; c++) if (kind[c] === NUM) numeric.push(c);
+  const written = spellings(buf, name, delim, ncols, rows, numeric, nums as Float32Array[], cpPos, cpLine);
+  const columns: RawColumn[] = [];
+  for (let c = 0; c < kept; c++) {
     const colName = names[c];
-    if (kind[c] === NUM) cols.push({ kind: 'numeric', name: colName, values: exact(nums[c] as Float32Array, allocF32) });
-    else if (kind[c] === TEXT) {
+    if (kind[c] === NUM) {
+      columns.push({ kind: 'numeric', name: colName, values: exact(nums[c] as Float32Array, allocF32), written: written[c] ?? null });
+    } else if (kind[c] === TEXT) {
       const cc = codes[c];
+      const forEachCell = (onCell: (row: number, vb: Uint8Array, vs: number, ve: number) => void): void =>
+        scan(buf, name, delim, bodyStart, bodyLine, ncols, (col, r, vb, vs, ve) => {
+          if (col === c) onCell(r, vb, vs, ve);
+          return true;
+        });
       const numbers = (): Float32Array => {
         const out = allocF32(rows);
         out.fill(NaN);
-        scan(buf, name, bodyStart, bodyLine, ncols, (col, r, vb, vs, ve) => {
-          if (col === c) {
-            const x = parseNumber(vb, vs, ve);
-            out[r] = x === NOT_A_NUMBER ? NaN : Math.fround(x);
-          }
-          return true;
+        forEachCell((r, vb, vs, ve) => {
+          const x = parseNumber(vb, vs, ve);
+          out[r] = x === NOT_A_NUMBER ? NaN : Math.fround(x);
         });
         for (let i = 0; i < rows; i++) if (!Number.isFinite(out[i])) out[i] = NaN;
         return out;
       };
-      cols.push(finishText(colName, dicts[c] as TextDict, cc === null ? null : exact(cc, allocU8), rows, numbers));
-    } else cols.push({ kind: 'other', name: colName, type: 'text' });
+      const cells = (): string[] => {
+        const d = new TextDict();
+        const ids = new Int32Array(rows);
+        forEachCell((r, vb, vs, ve) => (ids[r] = d.id(vb, vs, ve)));
+        const keys = d.keys();
+        const empty = d.missing(); // after keys(): may be new, and then no row has it
+        const out = new Array<string>(rows);
+        for (let i = 0; i < rows; i++) out[i] = ids[i] === empty ? '' : keys[ids[i]];
+        return out;
+      };
+      const text: TextColumn = finishText(colName, dicts[c] as TextDict, cc === null ? null : exact(cc, allocU8), rows, numbers);
+      columns.push({ ...text, cells });
+    } else columns.push({ kind: 'other', name: colName, type: 'text' });
   }
-  const sweep = buildSweep(cols, rows, name, options);
+  onProgress?.(1);
+  return { columns, rows, notes };
+}
+
+/**
+ * Parses CSV text (a string or bytes: UTF-8, or UTF-16 with a byte-order mark)
+ * into a Sweep. `name` names the input in messages (`data.csv line 17: ...`);
+ * what the reader repaired becomes `sweep.notes`. Throws SweepError on bad input.
+ */
+export function parseCsv(
+  text: string | Uint8Array,
+  name: string,
+  options: LoadOptions = {},
+  onProgress?: (fraction: number) => void,
+): Sweep {
+  const { columns, rows, notes } = readCsvColumns(toBytes(text), name, options, onProgress && ((f) => onProgress(0.9 * f)));
+  const sweep = buildSweep(columns, rows, name, options, {}, notes);
   onProgress?.(1);
   return sweep;
 }
@@ -546,31 +904,122 @@ function unknown(name: string, what: string, col: string, names: readonly string
   return new SweepError(`${name}: unknown ${what} '${col}' (columns: ${names.join(', ')})`);
 }
 
+/** Rows between checkpoints (a power of two). */
+const CHECKPOINT = 1024;
+
 /**
- * Reads the body again, calling `onField` for every field of every row; stops
- * early when `onField` returns false.
+ * How the numbers of the `numeric` columns were first written, for each column
+ * with at most MAX_BINS distinct values (by index; absent for the others). The
+ * distinct values and the row of each one's first appearance come from the
+ * float32 columns; the spellings from reading just those rows again, from the
+ * checkpoint before each (every CHECKPOINT-th row's position and line).
+ */
+function spellings(
+  buf: Uint8Array,
+  name: string,
+  delim: number,
+  ncols: number,
+  rows: number,
+  numeric: readonly number[],
+  nums: readonly Float32Array[],
+  cpPos: readonly number[],
+  cpLine: readonly number[],
+): (Map<number, string> | undefined)[] {
+  const out: (Map<number, string> | undefined)[] = [];
+  // Requests: row * ncols + col → the value to spell.
+  const wanted = new Map<number, number>();
+  const table = new Int32Array(64);
+  const keys = new Uint32Array(MAX_BINS);
+  for (const c of numeric) {
+    const v = nums[c];
+    const bits = new Uint32Array(v.buffer, v.byteOffset, rows);
+    table.fill(-1);
+    let n = 0;
+    const firstRows: number[] = [];
+    let ok = true;
+    for (let r = 0; r < rows && ok; r++) {
+      let b = bits[r];
+      if ((b & 0x7f800000) === 0x7f800000) continue; // NaN: missing
+      if (b === 0x80000000) b = 0; // -0 is 0
+      let h = Math.imul(b, -1640531535) >>> 26;
+      for (;;) {
+        const k = table[h];
+        if (k < 0) {
+          if (n === MAX_BINS) ok = false;
+          else {
+            keys[n] = b;
+            table[h] = n++;
+            firstRows.push(r);
+          }
+          break;
+        }
+        if (keys[k] === b) break;
+        h = (h + 1) & 63;
+      }
+    }
+    if (!ok) continue;
+    out[c] = new Map();
+    for (const r of firstRows) wanted.set(r * ncols + c, v[r] === 0 ? 0 : v[r]);
+  }
+  if (wanted.size === 0) return out;
+  const requests = [...wanted.keys()].sort((a, b) => a - b);
+  const tok = new Tokenizer(buf, name, delim, null, 0);
+  let at = -1; // the row tok is at; -1: not placed
+  for (let i = 0; i < requests.length; ) {
+    const r = Math.floor(requests[i] / ncols);
+    const cp = Math.floor(r / CHECKPOINT);
+    if (at < 0 || at > r || cp * CHECKPOINT > at) {
+      tok.pos = cpPos[cp];
+      tok.line = cpLine[cp];
+      at = cp * CHECKPOINT;
+    }
+    for (; at <= r; at++) {
+      while (ncols > 1 && tok.skipBlank());
+      let col = 0;
+      for (;;) {
+        const last = tok.field();
+        if (at === r && i < requests.length && requests[i] === r * ncols + col) {
+          trim(tok.vbuf, tok.vs, tok.ve);
+          (out[col] as Map<number, string>).set(wanted.get(requests[i]) as number, latin1(tok.vbuf, TRIM_S, TRIM_E));
+          i++;
+        }
+        col++;
+        if (last) break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads the body again, calling `onField` for every field of every row (an
+ * empty value for the fields a short row lacks); stops early when `onField`
+ * returns false.
  */
 function scan(
   buf: Uint8Array,
   name: string,
+  delim: number,
   bodyStart: number,
   bodyLine: number,
   ncols: number,
-  onField: (col: number, row: number, vbuf: Uint8Array, vs: number, ve: number) => boolean,
+  onField: (col: number, row: number, vbuf: Uint8Array, vs: number, ve: number, line: number) => boolean,
 ): void {
-  const tok = new Tokenizer(buf, name, bodyStart);
+  const tok = new Tokenizer(buf, name, delim, null, bodyStart);
   tok.line = bodyLine;
   let row = 0;
   while (tok.pos < buf.length) {
     if (ncols > 1 && tok.skipBlank()) continue;
+    const line = tok.line;
     let col = 0;
     let more = true;
     for (;;) {
       const last = tok.field();
-      if (col < ncols && !onField(col, row, tok.vbuf, tok.vs, tok.ve)) more = false;
+      if (col < ncols && !onField(col, row, tok.vbuf, tok.vs, tok.ve, line)) more = false;
       col++;
       if (last) break;
     }
+    for (; col < ncols; col++) if (!onField(col, row, EMPTY, 0, 0, line)) more = false;
     row++;
     if (!more) return;
   }

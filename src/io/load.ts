@@ -1,17 +1,20 @@
 /**
- * Sweep files on disk (Node only): CSV and Arrow IPC, chosen by extension.
+ * Sweep files on disk (Node only). Reading: the bytes go to readSweepBytes
+ * (read.ts), which decides the format by content (CSV, JSON, Arrow, Parquet,
+ * gzip- or zstd-compressed), whatever the extension. Writing: CSV or Arrow
+ * IPC, chosen by extension.
  */
 
 import { open } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { SweepError, type Sweep } from '../model/sweep.js';
-import { sweepFromArrow, sweepToArrow } from './arrow.js';
-import { parseCsv, writeCsvBytes } from './csv.js';
+import { sweepToArrow } from './arrow.js';
+import { writeCsvBytes } from './csv.js';
+import { readSweepBytes, type ReadLimits } from './read.js';
 import type { LoadOptions } from './table.js';
 
 export type { LoadOptions } from './table.js';
 
-const READ_EXTENSIONS = ['.csv', '.arrow', '.feather', '.ipc'];
 const WRITE_EXTENSIONS = ['.csv', '.arrow'];
 
 function code(e: unknown): string | undefined {
@@ -69,26 +72,25 @@ function part(onProgress: ((fraction: number) => void) | undefined, from: number
   return onProgress && ((f) => onProgress(from + (to - from) * f));
 }
 
-/** Reads a CSV file into a Sweep. */
-export async function readCsvFile(path: string, options: LoadOptions = {}, onProgress?: (fraction: number) => void): Promise<Sweep> {
+/**
+ * Reads a sweep file: CSV, JSON (array or lines), Arrow IPC or Parquet, plain
+ * or gzip- or zstd-compressed, known by its content (the extension plays no part).
+ */
+export async function readSweepFile(
+  path: string,
+  options: LoadOptions = {},
+  onProgress?: (fraction: number) => void,
+  limits: ReadLimits = {},
+): Promise<Sweep> {
   const bytes = await readBytes(path, part(onProgress, 0, 0.2));
-  return parseCsv(bytes, path, options, part(onProgress, 0.2, 1));
+  return readSweepBytes(bytes, path, options, part(onProgress, 0.2, 1), limits);
 }
 
-/** Reads an Arrow IPC file into a Sweep. */
-export async function readArrowFile(path: string, options: LoadOptions = {}, onProgress?: (fraction: number) => void): Promise<Sweep> {
-  const sweep = sweepFromArrow(await readBytes(path, part(onProgress, 0, 0.5)), path, options);
-  onProgress?.(1);
-  return sweep;
-}
+/** Reads a CSV file into a Sweep (any table file is read by its content; kept for callers that name CSV). */
+export const readCsvFile = readSweepFile;
 
-/** Reads a sweep file: `.csv`, or Arrow IPC (`.arrow`, `.feather`, `.ipc`). */
-export async function readSweepFile(path: string, options: LoadOptions = {}, onProgress?: (fraction: number) => void): Promise<Sweep> {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.csv') return readCsvFile(path, options, onProgress);
-  if (READ_EXTENSIONS.includes(ext)) return readArrowFile(path, options, onProgress);
-  throw new SweepError(`cannot read '${path}': unknown file type '${ext || '(none)'}'; supported: ${READ_EXTENSIONS.join(', ')}`);
-}
+/** Reads an Arrow IPC file into a Sweep (any table file is read by its content). */
+export const readArrowFile = readSweepFile;
 
 /** Writes a sweep as CSV, streaming chunks of rows to disk. */
 export async function writeCsvFile(sweep: Sweep, path: string, onProgress?: (fraction: number) => void): Promise<void> {

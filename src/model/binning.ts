@@ -3,8 +3,11 @@
  *
  * - At most `maxBins` distinct finite values: one option per value, in
  *   ascending order, labelled with the value (`32`, `0.001`).
- * - Otherwise `maxBins` equal-width bins over [min, max], log-spaced when every
- *   value is > 0 and max / min >= 100, labelled with their edges (`2e-4–5e-4`).
+ * - Otherwise `maxBins` bins labelled with their edges (`2e-4–5e-4`): log-spaced
+ *   when every value is > 0 and max / min >= 100; else equal-width over
+ *   [min, max] (mode 'width', the default: the generated sweep's documented
+ *   bins) or quantile bins (mode 'quantile': about as many values in each bin;
+ *   fewer bins when many values tie).
  * - NaN (missing) values get one more option, `(missing)`, after the others.
  */
 
@@ -13,12 +16,17 @@ import { MAX_OPTIONS } from './sweep.js';
 export const MAX_BINS = 16;
 export const MISSING_LABEL = '(missing)';
 
+/** How values are binned when there are more distinct values than bins (log spacing takes precedence when it applies). */
+export type BinMode = 'width' | 'quantile';
+
 export interface Binned {
   labels: string[];
   codes: Uint8Array;
   /** Bin edges (length bins + 1) when the values were binned; absent when each value is an option. */
   edges?: number[];
   log?: boolean;
+  /** True when the bins are quantile bins. */
+  quantile?: boolean;
 }
 
 /** A short readable form of a number: `0.25`, `32`, `2e-4`, `1.5e+6`. */
@@ -43,7 +51,7 @@ export function binLabels(edges: readonly number[]): string[] {
   return edges.slice(0, -1).map((lo, i) => `${lo}–${edges[i + 1]}`);
 }
 
-export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: Uint8Array): Binned {
+export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: Uint8Array, mode: BinMode = 'width'): Binned {
   const n = values.length;
   const codes = out ?? new Uint8Array(n);
   let min = Infinity;
@@ -74,6 +82,7 @@ export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: 
   }
   const bins = Math.min(maxBins, MAX_OPTIONS - 1);
   const log = min > 0 && max / min >= 100;
+  if (!log && mode === 'quantile') return binQuantile(values, bins, codes, hasMissing);
   const lo = log ? Math.log(min) : min;
   const hi = log ? Math.log(max) : max;
   const scale = bins / (hi - lo);
@@ -94,4 +103,50 @@ export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: 
     codes[i] = b < 0 ? 0 : b >= bins ? bins - 1 : b;
   }
   return { labels, codes, edges, log };
+}
+
+/**
+ * Quantile bins: the edges are the values at ranks 0, n/bins, 2n/bins, ... of
+ * the sorted finite values, and the maximum; equal edges (ties) merge, so there
+ * may be fewer bins. Bin i holds edges[i] <= v < edges[i + 1]; the last bin
+ * includes its upper edge.
+ */
+function binQuantile(values: ArrayLike<number>, bins: number, codes: Uint8Array, hasMissing: boolean): Binned {
+  const n = values.length;
+  let finite = 0;
+  for (let i = 0; i < n; i++) if (Number.isFinite(values[i])) finite++;
+  const sorted = new Float64Array(finite);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) sorted[k++] = v;
+  }
+  sorted.sort();
+  const edges: number[] = [];
+  for (let b = 0; b < bins; b++) {
+    const e = sorted[Math.floor((b * finite) / bins)];
+    if (edges.length === 0 || e > edges[edges.length - 1]) edges.push(e);
+  }
+  const max = sorted[finite - 1];
+  if (max > edges[edges.length - 1] || edges.length === 1) edges.push(max);
+  const nb = edges.length - 1;
+  const labels = binLabels(edges);
+  if (hasMissing) labels.push(MISSING_LABEL);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) {
+      codes[i] = nb;
+      continue;
+    }
+    // The last edge <= v, by binary search over the inner edges.
+    let lo = 0;
+    let hi = nb - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (edges[mid] <= v) lo = mid;
+      else hi = mid - 1;
+    }
+    codes[i] = lo;
+  }
+  return { labels, codes, edges, log: false, quantile: true };
 }

@@ -27,6 +27,8 @@ export interface Metric {
   readonly name: string;
   /** One value per row; NaN = missing. */
   readonly values: Float32Array;
+  /** True for a loss, error or perplexity: lower values are better (absent: higher is better). */
+  readonly lowerIsBetter?: boolean;
 }
 
 export interface Sweep {

@@ -263,7 +263,9 @@ describe('window.sweepscope in Chromium', () => {
       expect(all.rows).toBe(600);
 
       // Other bad files, same behaviour.
-      expect(await loadText(page, 'a,b\n1,2\n', 'sweep.xlsx')).toMatch(/^cannot read 'sweep\.xlsx': unknown file type '\.xlsx'/);
+      expect(await loadText(page, 'PK\u0003\u0004\u0014\u0000\u0006\u0000', 'sweep.xlsx')).toBe(
+        'sweep.xlsx is a ZIP archive (or an Excel .xlsx workbook), not a table: unzip it or export it as CSV',
+      );
       expect(await loadText(page, '', 'empty.csv')).toMatch(/^empty\.csv is empty/);
       expect(await loadSource(page, { generate: { rows: -3, seed: 1 } })).toMatch(/^rows must be an integer/);
       expect(await page.evaluate(() => window.sweepscope.rows)).toBe(600);

@@ -1,0 +1,138 @@
+/**
+ * One entry point from the bytes of a file to a Sweep, for the CLI (load.ts)
+ * and the page's parse worker: the content decides the format, never the name.
+ * Compressed files (gzip, zstd) are opened and their content sniffed again;
+ * what is not a table is refused in one line that says what it is.
+ *
+ * Browser-safe: no Node modules.
+ */
+
+import { SweepError, type Sweep } from '../model/sweep.js';
+import { sweepFromArrow } from './arrow.js';
+import { parseCsv } from './csv.js';
+import { DEFAULT_MAX_DECODED_BYTES, decompress } from './decompress.js';
+import { sweepFromJson } from './json.js';
+import { sweepFromParquet } from './parquet.js';
+import { refusalMessage, sniff, type Codec, type TableFormat } from './sniff.js';
+import type { LoadOptions } from './table.js';
+
+export { DEFAULT_MAX_DECODED_BYTES } from './decompress.js';
+
+export interface ReadLimits {
+  /** Most bytes that compressed content may decode to (default 2 GiB). */
+  maxDecodedBytes?: number;
+}
+
+/** What a file turned out to be: the table format, inside which compression (outermost first). */
+export interface DetectedFormat {
+  format: TableFormat;
+  compression: readonly Codec[];
+}
+
+const LABELS: Record<TableFormat, string> = { csv: 'CSV', json: 'JSON', arrow: 'Arrow IPC', parquet: 'Parquet' };
+
+/** `CSV`, `JSON, gzip`, `Parquet`: for status lines. */
+export function formatLabel(f: DetectedFormat): string {
+  return [LABELS[f.format], ...f.compression].join(', ');
+}
+
+/** Most nested compression layers opened (a `.gz` inside a `.zst` is fine; deeper is not a table). */
+const MAX_LAYERS = 3;
+
+/** Longest text checked for being one JSON scalar (a file of only `42` or `"x"`). */
+const SCALAR_CHECK_BYTES = 1 << 16;
+
+/** A file that is a single JSON scalar (number, string, true, false, null): not rows. */
+function jsonScalar(b: Uint8Array): string | null {
+  if (b.length > SCALAR_CHECK_BYTES) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(new TextDecoder().decode(b));
+  } catch {
+    return null;
+  }
+  if (v === null) return 'null';
+  if (typeof v === 'number') return 'a number';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  return null;
+}
+
+function transcodeUtf16(b: Uint8Array, encoding: 'utf-16le' | 'utf-16be', bom: number, name: string): Uint8Array {
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(b.subarray(bom));
+  } catch {
+    throw new SweepError(`${name} looks like UTF-16 text but is not valid UTF-16: save it as UTF-8`);
+  }
+  return new TextEncoder().encode(text);
+}
+
+/**
+ * Reads a sweep from the bytes of a file called `name` (for messages). Throws
+ * SweepError for anything that is not a readable table. `onDetected` hears
+ * the format once known, before parsing.
+ */
+export async function readSweepBytes(
+  bytes: Uint8Array,
+  name: string,
+  options: LoadOptions = {},
+  onProgress?: (fraction: number) => void,
+  limits: ReadLimits = {},
+  onDetected?: (format: DetectedFormat) => void,
+): Promise<Sweep> {
+  const maxBytes = limits.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  const inside: Codec[] = [];
+  let b = bytes;
+  // Decompression is the first fifth of the progress, when there is any.
+  let parseFrom = 0;
+  for (;;) {
+    const s = sniff(b);
+    switch (s.kind) {
+      case 'empty':
+        throw new SweepError(
+          inside.length
+            ? `${name} is empty once decompressed (${inside.join(', ')}): expected a table (CSV, JSON, Arrow or Parquet)`
+            : `${name} is empty: expected a table (CSV, JSON, Arrow or Parquet)`,
+        );
+      case 'refused':
+        throw new SweepError(refusalMessage(name, s, [...inside].reverse()));
+      case 'utf16':
+        b = transcodeUtf16(b, s.encoding, s.bom, name);
+        continue;
+      case 'compressed': {
+        if (inside.length >= MAX_LAYERS)
+          throw new SweepError(`${name} is compressed ${inside.length + 1} times over (${[...inside, s.codec].join(', ')}), not a table: decompress it`);
+        const layer = inside.length;
+        const from = 0.2 * (layer / MAX_LAYERS);
+        b = await decompress(b, s.codec, name, maxBytes, onProgress && ((f) => onProgress(from + (0.2 / MAX_LAYERS) * f)));
+        inside.push(s.codec);
+        parseFrom = 0.2;
+        continue;
+      }
+      case 'table': {
+        const progress = onProgress && parseFrom > 0 ? (f: number) => onProgress(parseFrom + (1 - parseFrom) * f) : onProgress;
+        onDetected?.({ format: s.format, compression: [...inside] });
+        switch (s.format) {
+          case 'csv': {
+            const scalar = jsonScalar(b);
+            if (scalar !== null)
+              throw new SweepError(
+                `${name}: the JSON is ${scalar}, not an array of rows: expected [{"column": value, ...}, ...] or JSON Lines (one object per line)`,
+              );
+            return parseCsv(b, name, options, progress);
+          }
+          case 'json':
+            return sweepFromJson(b, name, options, progress, s.start);
+          case 'arrow': {
+            const sweep = sweepFromArrow(b, name, options);
+            progress?.(1);
+            return sweep;
+          }
+          case 'parquet':
+            return sweepFromParquet(b, name, options, progress);
+        }
+      }
+    }
+  }
+}
