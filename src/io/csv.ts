@@ -551,7 +551,7 @@ function some(items: readonly (string | number)[], max = 5): string {
   return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')}, …`;
 }
 
-/** Column names: empty ones called `column<i>`, duplicates renamed `a_1`, `a_2`; `empty` gets the indices of empty ones. */
+/** Column names: empty ones called `column<i>` (i from 0, as DuckDB's read_csv names them), duplicates renamed `a_1`, `a_2`; `empty` gets the indices of empty ones. */
 function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): string[] {
   const taken = new Set<string>(raw);
   const seen = new Set<string>();
@@ -560,7 +560,7 @@ function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): 
   raw.forEach((r, i) => {
     let n = r;
     if (n === '') {
-      n = `column${i + 1}`;
+      n = `column${i}`;
       empty.push(i);
     }
     if (seen.has(n)) {
