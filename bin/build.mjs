@@ -25,6 +25,8 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __SWEEPSCOPE_COMPILED__: 'true' },
+  // `open` (a runtime dependency) stays in node_modules: it runs the xdg-open script it ships beside itself.
+  external: ['open'],
   // Bundled CommonJS dependencies call require(): give the module one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

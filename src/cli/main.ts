@@ -14,12 +14,14 @@ import { createNodeWorkerEngine } from '../engine/node-workers.js';
 import type { Engine, QuerySpec } from '../engine/types.js';
 import type { AggregateJson } from '../engine/output.js';
 import { ProgressBar } from './progress.js';
+import { runOpen } from './open.js';
 
 const USAGE = `usage:
   sweepscope generate --rows N [--seed S] --out FILE.arrow|FILE.csv
   sweepscope aggregate FILE [--params a,b,...] [--metric m] [--group g] [--normalize]
                        [--range lo,hi] [--where param=opt1,opt2 ...] [--primary p]
                        [--secondary s] [--bins B] [--workers N] [--json]
+  sweepscope open FILE [--port P] [--no-open]
   sweepscope --help`;
 
 function fail(message: string): never {
@@ -174,6 +176,9 @@ async function main(argv: string[]): Promise<void> {
       return generate(rest);
     case 'aggregate':
       return aggregate(rest);
+    case 'open':
+      process.exitCode = await runOpen(rest);
+      return;
     case undefined:
     case '--help':
     case '-h':
@@ -181,7 +186,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     default:
-      fail(`unknown command '${command}': the commands are generate and aggregate (see sweepscope --help)`);
+      fail(`unknown command '${command}': the commands are generate, aggregate and open (see sweepscope --help)`);
   }
 }
 
