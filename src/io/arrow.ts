@@ -37,6 +37,7 @@ import {
 import { MISSING_LABEL } from '../model/binning.js';
 import { MAX_OPTIONS, SweepError, allocF32, allocU8, type Sweep } from '../model/sweep.js';
 import { NOT_A_NUMBER, parseNumber } from './csv.js';
+import { libraryDetail } from './text.js';
 import { TextDict, buildSweep, finishText, type FileDefaults, type LoadOptions, type RawColumn, type TextColumn } from './table.js';
 
 export type { LoadOptions } from './table.js';
@@ -194,7 +195,10 @@ function dictionaryColumn(name: string, chunks: readonly Data[], rows: number): 
     const n = d.length;
     let identity = true;
     for (let j = 0; j < map.length; j++) if (map[j] !== j) identity = false;
-    if (idx instanceof Uint8Array && identity && d.nullCount === 0 && labels.length <= MAX_OPTIONS && allFast) {
+    // The fast path copies the indices as codes: each must name a label (corrupt files have others).
+    let inRange = idx instanceof Uint8Array && identity && d.nullCount === 0;
+    if (inRange) for (let i = 0; i < n; i++) if ((idx as Uint8Array)[i] >= map.length) inRange = false;
+    if (inRange && idx instanceof Uint8Array && labels.length <= MAX_OPTIONS && allFast) {
       fast.set(idx.subarray(0, n), off);
     } else {
       if (allFast) {
@@ -308,14 +312,268 @@ function readMetadata(name: string, schema: Schema): FileDefaults | undefined {
   return { params: m.params, metrics: m.metrics, group: typeof m.group === 'string' ? m.group : null };
 }
 
-/** Message detail from whatever the Arrow reader threw. */
-function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0].trim() || 'unknown error';
+function corruptArrow(name: string, detail: string | null): SweepError {
+  return new SweepError(`${name}: the Arrow file is truncated or corrupt${detail ? ` (${detail})` : ''}`);
 }
 
-function corruptArrow(name: string, detail: string): SweepError {
-  return new SweepError(`${name}: the Arrow file is truncated or corrupt (${detail})`);
+// ---------------------------------------------------------------------------
+// Checking the IPC framing and flatbuffer metadata before apache-arrow reads it:
+// on corrupt metadata (a vector length of 2^31, a footer block pointing at the
+// wrong message) it can loop for minutes or forever.
+
+/** Most tables visited in one message's metadata (fields, types, key-values). */
+const MAX_TABLES = 1 << 18;
+/** Deepest nesting of fields. */
+const MAX_FIELD_DEPTH = 64;
+
+class Corrupt extends Error {}
+
+/** A flatbuffer, checked as it is walked: every read in bounds, or Corrupt. */
+class Flat {
+  private readonly view: DataView;
+  private tables = 0;
+
+  constructor(private readonly b: Uint8Array) {
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  private need(pos: number, size: number): void {
+    if (!(pos >= 0 && pos + size <= this.b.length)) throw new Corrupt('metadata out of its bounds');
+  }
+
+  u8(pos: number): number {
+    this.need(pos, 1);
+    return this.b[pos];
+  }
+
+  u32(pos: number): number {
+    this.need(pos, 4);
+    return this.view.getUint32(pos, true);
+  }
+
+  /** The root table's position. */
+  root(): number {
+    return this.table(this.u32(0));
+  }
+
+  /** Checks the table at pos and its vtable; returns pos. */
+  table(pos: number): number {
+    if (++this.tables > MAX_TABLES) throw new Corrupt('metadata with too many entries');
+    this.need(pos, 4);
+    const vt = pos - this.view.getInt32(pos, true);
+    this.need(vt, 4);
+    const vtSize = this.view.getUint16(vt, true);
+    const size = this.view.getUint16(vt + 2, true);
+    if (vtSize < 4 || vtSize % 2 !== 0 || size < 4) throw new Corrupt('malformed metadata');
+    this.need(vt, vtSize);
+    this.need(pos, size);
+    return pos;
+  }
+
+  /** Where field `i` of the table at pos lies, or 0 when absent. */
+  field(pos: number, i: number): number {
+    const vt = pos - this.view.getInt32(pos, true);
+    const vtSize = this.view.getUint16(vt, true);
+    if (4 + 2 * i + 2 > vtSize) return 0;
+    const off = this.view.getUint16(vt + 4 + 2 * i, true);
+    if (off === 0) return 0;
+    if (off >= this.view.getUint16(vt + 2, true)) throw new Corrupt('malformed metadata');
+    return pos + off;
+  }
+
+  /** The table that field `i` points to, or 0. */
+  child(pos: number, i: number): number {
+    const at = this.field(pos, i);
+    return at === 0 ? 0 : this.table(at + this.u32(at));
+  }
+
+  /** The vector that field `i` points to, elements of `size` bytes: [start, length], or null. */
+  vector(pos: number, i: number, size: number): [number, number] | null {
+    const at = this.field(pos, i);
+    if (at === 0) return null;
+    const v = at + this.u32(at);
+    const n = this.u32(v);
+    this.need(v + 4, n * size);
+    return [v + 4, n];
+  }
+
+  /** The tables of a vector of tables at field `i`. */
+  tablesAt(pos: number, i: number): number[] {
+    const v = this.vector(pos, i, 4);
+    const out: number[] = [];
+    if (v) for (let k = 0; k < v[1]; k++) out.push(this.table(v[0] + 4 * k + this.u32(v[0] + 4 * k)));
+    return out;
+  }
+
+  /** Checks a string at field `i` (if present). */
+  string(pos: number, i: number): void {
+    this.vector(pos, i, 1);
+  }
+
+  /** A little-endian int64 at field `i` as a number (0 when absent). */
+  i64(pos: number, i: number): number {
+    const at = this.field(pos, i);
+    if (at === 0) return 0;
+    this.need(at, 8);
+    return Number(this.view.getBigInt64(at, true));
+  }
+}
+
+/** Message header types (Message.fbs). */
+const SCHEMA = 1;
+const DICTIONARY_BATCH = 2;
+const RECORD_BATCH = 3;
+/** Type union members that hold more than scalars (Schema.fbs). */
+const TYPE_TIMESTAMP = 10;
+const TYPE_UNION = 14;
+
+function checkKeyValues(f: Flat, pos: number, i: number): void {
+  for (const kv of f.tablesAt(pos, i)) {
+    f.string(kv, 0);
+    f.string(kv, 1);
+  }
+}
+
+function checkField(f: Flat, field: number, depth: number): void {
+  if (depth > MAX_FIELD_DEPTH) throw new Corrupt(`fields nested deeper than ${MAX_FIELD_DEPTH} levels`);
+  f.string(field, 0);
+  const typeType = f.field(field, 2) ? f.u8(f.field(field, 2)) : 0;
+  const type = f.child(field, 3);
+  if (type !== 0) {
+    if (typeType === TYPE_UNION) f.vector(type, 1, 4);
+    if (typeType === TYPE_TIMESTAMP) f.string(type, 1);
+  }
+  const dict = f.child(field, 4);
+  if (dict !== 0) f.child(dict, 1);
+  for (const c of f.tablesAt(field, 5)) checkField(f, c, depth + 1);
+  checkKeyValues(f, field, 6);
+}
+
+function checkRecordBatch(f: Flat, rb: number, bodyLength: number): void {
+  f.vector(rb, 1, 16); // FieldNode { length, null_count }
+  const buffers = f.vector(rb, 2, 16); // Buffer { offset, length }
+  const b = f.child(rb, 3);
+  void b;
+  f.vector(rb, 4, 8);
+  if (buffers) {
+    for (let k = 0; k < buffers[1]; k++) {
+      const at = buffers[0] + 16 * k;
+      const lo = f.u32(at) + f.u32(at + 4) * 2 ** 32;
+      const len = f.u32(at + 8) + f.u32(at + 12) * 2 ** 32;
+      if (lo + len > bodyLength) throw new Corrupt('a buffer lies outside its message');
+    }
+  }
+}
+
+/** Checks one message's metadata; returns its header type and body length. */
+function checkMessage(meta: Uint8Array, remaining: number): { type: number; body: number } {
+  const f = new Flat(meta);
+  const m = f.root();
+  const typeAt = f.field(m, 1);
+  const headerType = typeAt ? f.u8(typeAt) : 0;
+  const header = f.child(m, 2);
+  const bodyLength = f.i64(m, 3);
+  if (!Number.isSafeInteger(bodyLength) || bodyLength < 0) throw new Corrupt('a message of negative or impossible length');
+  if (bodyLength > remaining) throw new Corrupt('it ends inside a record batch');
+  checkKeyValues(f, m, 4);
+  if (header !== 0) {
+    if (headerType === SCHEMA) checkSchema(f, header);
+    else if (headerType === RECORD_BATCH) checkRecordBatch(f, header, bodyLength);
+    else if (headerType === DICTIONARY_BATCH) {
+      const data = f.child(header, 1);
+      if (data !== 0) checkRecordBatch(f, data, bodyLength);
+    }
+  }
+  return { type: headerType, body: bodyLength };
+}
+
+function checkSchema(f: Flat, schema: number): void {
+  for (const field of f.tablesAt(schema, 1)) checkField(f, field, 0);
+  checkKeyValues(f, schema, 2);
+  f.vector(schema, 3, 8);
+}
+
+/**
+ * The message at p, checked (framing, metadata, body length), reading no
+ * further than `end`; null at the end-of-stream marker or the end. Throws Corrupt.
+ */
+function checkMessageAt(b: Uint8Array, p: number, end: number): { type: number; next: number } | null {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (p + 4 > end) return null;
+  let len = view.getInt32(p, true);
+  p += 4;
+  if (len === -1) {
+    if (p + 4 > end) return null;
+    len = view.getInt32(p, true);
+    p += 4;
+  }
+  if (len === 0) return null;
+  if (len < 0 || len > end - p) throw new Corrupt('it ends inside a message');
+  const { type, body } = checkMessage(b.subarray(p, p + len), end - p - len);
+  return { type, next: p + len + body };
+}
+
+/** The messages of an IPC stream, checked; throws Corrupt. */
+function checkStream(b: Uint8Array): void {
+  for (let p = 0; ; ) {
+    const m = checkMessageAt(b, p, b.length);
+    if (m === null) return;
+    p = m.next;
+  }
+}
+
+/**
+ * An IPC file's footer and the messages its blocks point to, checked: each
+ * block must hold a message of its kind (apache-arrow loops forever on a
+ * record batch block that holds another message). Throws Corrupt.
+ */
+function checkFile(b: Uint8Array): void {
+  const n = b.length;
+  if (n < 18) throw new Corrupt('too short for an Arrow file');
+  const footerLength = new DataView(b.buffer, b.byteOffset, n).getInt32(n - 10, true);
+  if (footerLength <= 0 || footerLength > n - 18) throw new Corrupt('the footer is damaged');
+  const end = n - 10 - footerLength;
+  const f = new Flat(b.subarray(end, n - 10));
+  const footer = f.root();
+  const schema = f.child(footer, 1);
+  if (schema === 0) throw new Corrupt('the footer has no schema');
+  checkSchema(f, schema);
+  checkKeyValues(f, footer, 4);
+  for (const [field, kind] of [
+    [2, DICTIONARY_BATCH],
+    [3, RECORD_BATCH],
+  ] as const) {
+    const blocks = f.vector(footer, field, 24); // Block { offset: long, metaDataLength: int, bodyLength: long }
+    if (!blocks) continue;
+    for (let k = 0; k < blocks[1]; k++) {
+      const at = blocks[0] + 24 * k;
+      const offset = f.u32(at) + f.u32(at + 4) * 2 ** 32;
+      if (offset < 8 || offset >= end) throw new Corrupt('the footer points outside the file');
+      const m = checkMessageAt(b, offset, end);
+      if (m === null || m.type !== kind)
+        throw new Corrupt(`the footer points at something other than a ${kind === RECORD_BATCH ? 'record' : 'dictionary'} batch`);
+    }
+  }
+}
+
+/** Whether a chunk's buffers hold its length of values (corrupt lengths would make long loops). */
+function holdsItsValues(d: Data): boolean {
+  const n = d.offset + d.length;
+  if (n === 0) return true;
+  const t = d.type;
+  if (DataType.isDictionary(t) || DataType.isInt(t) || DataType.isFloat(t)) {
+    const v = numArray(d.values);
+    return v !== null && v.length >= n;
+  }
+  if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) {
+    const o = numArray(d.valueOffsets);
+    return o !== null && o.length >= n + 1;
+  }
+  if (DataType.isBool(t)) {
+    const v = d.values as unknown;
+    return v instanceof Uint8Array && v.length * 8 >= n;
+  }
+  return true;
 }
 
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
@@ -337,6 +595,13 @@ export function sweepFromArrow(bytes: Uint8Array, name: string, options: LoadOpt
   if (hasMagicAt(bytes, 0) && !hasMagicAt(bytes, bytes.length - FILE_MAGIC.length))
     throw corruptArrow(name, 'it ends before the Arrow footer');
   try {
+    if (hasMagicAt(bytes, 0)) checkFile(bytes);
+    else checkStream(bytes);
+  } catch (e) {
+    if (e instanceof Corrupt) throw corruptArrow(name, e.message);
+    throw e;
+  }
+  try {
     const table = tableFromIPC(bytes);
     const fields = table.schema.fields;
     if (fields.length === 0) throw new SweepError(`${name} has no columns (or is not an Arrow IPC file)`);
@@ -346,7 +611,11 @@ export function sweepFromArrow(bytes: Uint8Array, name: string, options: LoadOpt
       const chunks = vec ? vec.data : [];
       let n = 0;
       for (const d of chunks) n += d.length;
-      if (n !== rows) throw new Error(`column '${f.name}' has ${n} values for ${rows} rows`);
+      if (n !== rows) throw new Corrupt(`column '${f.name}' has ${n} values for ${rows} rows`);
+      for (const d of chunks) {
+        if (!holdsItsValues(d)) throw new Corrupt(`column '${f.name}' has fewer values than rows`);
+        for (const dd of d.dictionary?.data ?? []) if (!holdsItsValues(dd)) throw new Corrupt(`the dictionary of column '${f.name}' is damaged`);
+      }
       const t = f.type;
       if (DataType.isDictionary(t)) return dictionaryColumn(f.name, chunks, rows);
       if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t) || DataType.isBool(t))
@@ -358,6 +627,6 @@ export function sweepFromArrow(bytes: Uint8Array, name: string, options: LoadOpt
     return buildSweep(cols, rows, name, options, readMetadata(name, table.schema));
   } catch (e) {
     if (e instanceof SweepError) throw e;
-    throw corruptArrow(name, reason(e));
+    throw corruptArrow(name, e instanceof Corrupt ? e.message : libraryDetail(e));
   }
 }

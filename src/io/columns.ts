@@ -28,7 +28,7 @@ export class NumberBuilder {
   values: Float32Array;
 
   constructor(capacity: number) {
-    this.values = new Float32Array(Math.max(capacity, 16)).fill(NaN);
+    this.values = allocF32(Math.max(capacity, 16)).fill(NaN);
   }
 
   set(row: number, x: number): void {

@@ -7,9 +7,10 @@
  * Browser-safe: no Node modules.
  */
 
-import { Decompress } from 'fzstd';
+import { Decompress, decompress as zstdDecompress } from 'fzstd';
 import { SweepError } from '../model/sweep.js';
 import type { Codec } from './sniff.js';
+import { libraryDetail } from './text.js';
 
 /** Default cap on decoded bytes: 2 GiB. */
 export const DEFAULT_MAX_DECODED_BYTES = 2 ** 31;
@@ -66,13 +67,9 @@ class Output {
   }
 }
 
-function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.split('\n')[0].trim() || 'unknown error';
-}
-
 function corrupt(name: string, codec: Codec, e: unknown): SweepError {
-  return new SweepError(`${name}: the ${codec} data is truncated or corrupt (${reason(e)})`);
+  const detail = libraryDetail(e);
+  return new SweepError(`${name}: the ${codec} data is truncated or corrupt${detail ? ` (${detail})` : ''}`);
 }
 
 async function gunzip(bytes: Uint8Array, name: string, maxBytes: number, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
@@ -113,8 +110,102 @@ async function gunzip(bytes: Uint8Array, name: string, maxBytes: number, onProgr
   return out.bytes();
 }
 
+/** Largest zstd window read: zstd's own default limit (128 MiB). */
+const MAX_WINDOW = 2 ** 27;
+/**
+ * Most bytes fzstd may shift when streaming (it moves the whole window after
+ * each block: blocks × window): 16 GiB, a few seconds.
+ */
+const MAX_SHIFTED = 2 ** 34;
+
+/** What the frame headers say. */
+interface ZstdFrames {
+  /** Every frame declares its decoded size. */
+  sized: boolean;
+  /** Blocks × window, over all frames. */
+  shifted: number;
+}
+
+function checkZstdFrames(b: Uint8Array, name: string, maxBytes: number): ZstdFrames {
+  const bad = (what: string): SweepError => new SweepError(`${name}: the zstd data is truncated or corrupt (${what})`);
+  const n = b.length;
+  const u32 = (p: number): number => (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+  let declared = 0;
+  let sized = true;
+  let shifted = 0;
+  const done = (): ZstdFrames => ({ sized, shifted });
+  let p = 0;
+  while (p + 4 <= n) {
+    const magic = u32(p);
+    if ((magic & 0xfffffff0) === 0x184d2a50) {
+      if (p + 8 > n) return done();
+      p += 8 + u32(p + 4); // a skippable frame
+      continue;
+    }
+    if (magic !== 0xfd2fb528) throw bad('not a zstd frame where one should start');
+    p += 4;
+    if (p >= n) return done();
+    const fhd = b[p++];
+    if (fhd & 0x08) throw bad('reserved bits set in a frame header');
+    const single = (fhd >> 5) & 1;
+    const fcsFlag = fhd >> 6;
+    const checksum = (fhd >> 2) & 1;
+    let window = 0;
+    if (!single) {
+      if (p >= n) return done();
+      const wd = b[p++];
+      const base = 2 ** (10 + (wd >> 3));
+      window = base + (base / 8) * (wd & 7);
+    }
+    p += [0, 1, 2, 4][fhd & 3]; // dictionary id
+    const fcsBytes = [single, 2, 4, 8][fcsFlag];
+    if (p + fcsBytes > n) return done();
+    let fcs = -1;
+    if (fcsBytes === 1) fcs = b[p];
+    else if (fcsBytes === 2) fcs = (b[p] | (b[p + 1] << 8)) + 256;
+    else if (fcsBytes === 4) fcs = u32(p);
+    else if (fcsBytes === 8) fcs = u32(p) + u32(p + 4) * 2 ** 32;
+    p += fcsBytes;
+    if (single) window = fcs;
+    if (fcs >= 0) {
+      declared += fcs;
+      if (declared > maxBytes) throw new SweepError(tooLargeMessage(name, 'zstd', maxBytes));
+    } else sized = false;
+    if (window > MAX_WINDOW) throw bad(`a window of ${fmtSize(window)}, more than zstd itself reads by default; recompress it without --long`);
+    for (;;) {
+      if (p + 3 > n) return done();
+      const h = b[p] | (b[p + 1] << 8) | (b[p + 2] << 16);
+      p += 3;
+      const type = (h >> 1) & 3;
+      const size = h >>> 3;
+      if (type === 3) throw bad('a block of the reserved type');
+      if (size > 1 << 17) throw bad('a block larger than 128 KiB');
+      p += type === 1 ? 1 : size;
+      shifted += window;
+      if (h & 1) break;
+    }
+    p += checksum * 4;
+  }
+  return done();
+}
+
 function unzstd(bytes: Uint8Array, name: string, maxBytes: number, onProgress?: (fraction: number) => void): Uint8Array {
+  const frames = checkZstdFrames(bytes, name, maxBytes);
   const n = bytes.length;
+  if (frames.sized) {
+    // Every frame says its size: decoded in one call straight into buffers of that size.
+    try {
+      const out = zstdDecompress(bytes);
+      onProgress?.(1);
+      return out;
+    } catch (e) {
+      throw corrupt(name, 'zstd', e);
+    }
+  }
+  if (frames.shifted > MAX_SHIFTED)
+    throw new SweepError(
+      `${name}: the zstd data has no decoded sizes and a large window, which takes too long to decode here: recompress it from a file (zstd FILE), which records the size`,
+    );
   const out = new Output(n * 4, maxBytes, () => new SweepError(tooLargeMessage(name, 'zstd', maxBytes)));
   let ended = false;
   const stream = new Decompress((chunk, final) => {

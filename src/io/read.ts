@@ -68,10 +68,25 @@ function transcodeUtf16(b: Uint8Array, encoding: 'utf-16le' | 'utf-16be', bom: n
   return new TextEncoder().encode(text);
 }
 
+/** Longest message shown (one that lists a file's columns can be long). */
+const MAX_MESSAGE = 1000;
+
+/**
+ * A message as one line: control characters from the file (a column name with
+ * a line break or a NUL) escaped, and cut at MAX_MESSAGE characters.
+ */
+function oneLine(e: SweepError): SweepError {
+  let m = e.message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : '\uFFFD',
+  );
+  if (m.length > MAX_MESSAGE) m = `${m.slice(0, MAX_MESSAGE - 1)}…`;
+  return m === e.message ? e : new SweepError(m);
+}
+
 /**
  * Reads a sweep from the bytes of a file called `name` (for messages). Throws
- * SweepError for anything that is not a readable table. `onDetected` hears
- * the format once known, before parsing.
+ * SweepError for anything that is not a readable table, in one line. `onDetected`
+ * hears the format once known, before parsing.
  */
 export async function readSweepBytes(
   bytes: Uint8Array,
@@ -80,6 +95,21 @@ export async function readSweepBytes(
   onProgress?: (fraction: number) => void,
   limits: ReadLimits = {},
   onDetected?: (format: DetectedFormat) => void,
+): Promise<Sweep> {
+  try {
+    return await readTable(bytes, name, options, onProgress, limits, onDetected);
+  } catch (e) {
+    throw e instanceof SweepError ? oneLine(e) : e;
+  }
+}
+
+async function readTable(
+  bytes: Uint8Array,
+  name: string,
+  options: LoadOptions,
+  onProgress: ((fraction: number) => void) | undefined,
+  limits: ReadLimits,
+  onDetected: ((format: DetectedFormat) => void) | undefined,
 ): Promise<Sweep> {
   const maxBytes = limits.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   const inside: Codec[] = [];

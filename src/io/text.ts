@@ -141,3 +141,23 @@ export function invalidUtf8(b: Uint8Array, s: number, e: number): number {
   }
   return bad;
 }
+
+// ---------------------------------------------------------------------------
+// Messages.
+
+/** Wording of a reader library's own failures (or of JavaScript's) that says nothing to a user. */
+const INTERNAL_WORDING =
+  /undefined|null\b|NaN|Cannot |propert|is not a function|is not iterable|is not defined|out of bounds|out of range|Invalid (typed )?array|Invalid string|allocation failed|Maximum call stack|intermediate value|\[object |Unexpected token|\bat \S+:\d+/i;
+
+/**
+ * The part of a library's error (hyparquet, apache-arrow, the gzip stream)
+ * worth showing after our own words: what is not supported (`unsupported
+ * compression codec: LZO`); null for everything else, which is about the
+ * library's internals (its parser's state, JavaScript's TypeError or RangeError).
+ */
+export function libraryDetail(e: unknown, maxLength = 120): string | null {
+  if (!(e instanceof Error) || e.name !== 'Error') return null;
+  const line = e.message.split('\n')[0].trim().replace(/^parquet /, '');
+  if (line === '' || line.length > maxLength || INTERNAL_WORDING.test(line)) return null;
+  return /unsupported|not supported|not implemented/i.test(line) ? line : null;
+}
