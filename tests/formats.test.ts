@@ -142,7 +142,13 @@ describe('JSON', () => {
       params: ['config.opt', 'config.lr', 'dataset'],
       metric: 'summary.acc',
     });
-    expect(s.params.map((p) => p.name)).toEqual(['config.opt', 'config.lr', 'dataset']);
+    // The tool's prefix is dropped from the sweep's names; the file's names are kept as the columns' sources.
+    expect(s.params.map((p) => p.name)).toEqual(['opt', 'lr', 'dataset']);
+    expect(s.columns?.filter((c) => c.source).map((c) => [c.name, c.source])).toEqual([
+      ['opt', 'config.opt'],
+      ['lr', 'config.lr'],
+      ['acc', 'summary.acc'],
+    ]);
     expect(Array.from(s.metrics[0].values)).toEqual(EXPECTED.map((r) => r.acc));
   });
 

@@ -143,6 +143,8 @@ function csvOptions(s: Sweep): LoadOptions {
     params: s.params.map((p) => p.name),
     metric: s.metrics[0].name,
     group: s.group >= 0 ? s.params[s.group].name : undefined,
+    // The in-memory sweeps bin with equal-width bins, as sweepscope's own files do; other files get quantile bins.
+    binning: 'width',
   };
 }
 
@@ -313,17 +315,19 @@ describe('Arrow round trip', () => {
     });
     const s = sweepFromArrow(tableToIPC(table, 'file'), 'foreign.arrow');
     validateSweep(s);
-    // `run` is unique per row: an id, left out.
-    expect(s.params.map((p) => p.name)).toEqual(['opt', 'ds', 'width', 'loss']);
-    const [opt, dsp, width, loss] = s.params;
+    // `run` is unique per row: an id, left out; `loss` is a result: an alternative metric.
+    expect(s.params.map((p) => p.name)).toEqual(['opt', 'ds', 'width']);
+    const [opt, dsp, width] = s.params;
+    const loss = s.metrics[1];
     expect(opt.labels).toEqual(['adam2', 'adam10', 'sgd', MISSING_LABEL]);
     expect([0, 1, 2, 3, 4, 5].map((i) => labelAt(opt, i))).toEqual(['sgd', 'adam10', MISSING_LABEL, 'adam2', 'sgd', 'adam10']);
     expect(dsp.labels).toEqual(['zeta', 'alpha', 'mid']); // dictionary order kept
     expect(Array.from(dsp.codes)).toEqual([0, 1, 0, 2, 1, 0]);
     expect(width.kind).toBe('numeric');
     expect(width.labels).toEqual(['64', '128', '256']);
-    expect(Array.from(loss.values as Float32Array)).toEqual([0.5, NaN, 0.25, NaN, 0.125, 2]); // null and overflow are missing
-    expect(s.metrics.map((m) => m.name)).toEqual(['test_accuracy']);
+    expect(Array.from(loss.values)).toEqual([0.5, NaN, 0.25, NaN, 0.125, 2]); // null and overflow are missing
+    expect(s.metrics.map((m) => m.name)).toEqual(['test_accuracy', 'loss']);
+    expect(loss.lowerIsBetter).toBe(true);
     expect(s.group).toBe(-1);
   });
 
@@ -379,18 +383,18 @@ describe('nats-bench-201.csv', () => {
     expect(counts).toEqual([15625, 15625, 15625]);
   });
 
-  it('infers: arch_index is not an id (each value 3 times), so it is a binned numeric parameter', async () => {
+  it('infers: arch_index is a configuration id (one value per combination of the six edges), left out', async () => {
     const s = await readSweepFile(NATS);
     validateSweep(s);
     expect(s.rows).toBe(46875);
-    expect(s.params.map((p) => p.name)).toEqual(['arch_index', ...NATS_PARAMS]);
-    const arch = s.params[0];
-    expect(arch.kind).toBe('numeric');
-    expect(new Set(arch.values).size).toBe(15625);
-    expect(arch.labels.length).toBe(16); // > 16 distinct values: 16 bins
-    expect(s.params.slice(1).map((p) => p.labels.length)).toEqual([3, 5, 5, 5, 5, 5, 5]);
+    expect(s.params.map((p) => p.name)).toEqual(NATS_PARAMS);
+    const arch = s.columns?.find((c) => c.name === 'arch_index');
+    expect(arch?.role).toBe('ignored');
+    expect(arch?.reason).toMatch(/^configuration id/);
+    expect(arch?.distinct).toBe(15625);
+    expect(s.params.map((p) => p.labels.length)).toEqual([3, 5, 5, 5, 5, 5, 5]);
     expect(s.metrics.map((m) => m.name)).toEqual(['test_accuracy']);
-    expect(s.group).toBe(1); // dataset
+    expect(s.group).toBe(0); // dataset
   });
 
   it('round-trips through CSV and Arrow files', async () => {
@@ -429,11 +433,17 @@ describe('inference', () => {
   it('leaves out columns unique per row (ids), text or numeric', () => {
     const s = csv('run,seed,opt,loss\nr1,10,a,0.5\nr2,11,a,0.25\nr3,12,b,0.125\n');
     expect(s.params.map((p) => p.name)).toEqual(['opt']);
-    // One row: nothing is an id.
-    expect(csv('run,seed,opt,loss\nr1,10,a,0.5\n').params.map((p) => p.name)).toEqual(['run', 'seed', 'opt']);
+    // One row: nothing is an id; seed is the replicate (before run), by name.
+    const one = csv('run,seed,opt,loss\nr1,10,a,0.5\n');
+    expect(one.params.map((p) => p.name)).toEqual(['opt']);
+    expect(one.replicate?.name).toBe('seed');
     // A repeated value, or two missing cells, is not unique.
-    expect(csv('run,loss\nr1,1\nr1,2\n').params.map((p) => p.name)).toEqual(['run']);
-    expect(csv('run,loss\n,1\n,2\n').params.map((p) => p.name)).toEqual(['run']);
+    expect(csv('name,loss\nr1,1\nr1,2\nr2,3\n').params.map((p) => p.name)).toEqual(['name']);
+    expect(csv('name,loss\n,1\n,2\nr2,3\n').params.map((p) => p.name)).toEqual(['name']);
+    // A constant column is left out too.
+    const c = csv('name,opt,loss\nr1,a,1\nr1,b,2\nr1,a,3\n');
+    expect(c.params.map((p) => p.name)).toEqual(['opt']);
+    expect(c.columns?.[0]).toMatchObject({ role: 'ignored', reason: 'constant' });
   });
 
   it('sorts text labels naturally, (missing) last', () => {
@@ -549,10 +559,11 @@ describe('errors', () => {
     // A short row is padded with missing values (a note says where); a long one is an error.
     expect(parseCsv(lines.join('\n'), 'data.csv').notes).toEqual([
       '1 row had fewer fields than the header (line 17) and was padded with missing values',
+      '1 row without a value of acc (empty or not a finite number): kept, counted as missing',
     ]);
     expect(error(() => csv('a,acc\nx,1,2\n')).message).toBe('data.csv line 2: expected 2 fields, found 3 (a field with a comma must be quoted)');
     // Lines count inside quoted fields.
-    expect(csv('a,acc\n"x\ny",1\nz\n').notes).toEqual(['1 row had fewer fields than the header (line 4) and was padded with missing values']);
+    expect(csv('a,acc\n"x\ny",1\nz\n').notes?.[0]).toBe('1 row had fewer fields than the header (line 4) and was padded with missing values');
     expect(error(() => csv('a,acc\n"x\ny",1\nz,1,2\n')).message).toContain('data.csv line 4: expected 2 fields, found 3');
   });
 
@@ -563,7 +574,7 @@ describe('errors', () => {
 
   it('duplicate column names are renamed', () => {
     const s = csv('a,b,a\n1,2,3\n');
-    expect(s.notes).toEqual(["duplicate column name 'a' renamed a_1"]);
+    expect(s.notes?.[0]).toBe("duplicate column name 'a' renamed a_1");
     expect([...s.params.map((p) => p.name), ...s.metrics.map((m) => m.name)]).toEqual(['a', 'b', 'a_1']);
   });
 
@@ -595,16 +606,17 @@ describe('errors', () => {
     expect(error(() => csv('a,b\nx,y\nz,w\n')).message).toContain('no numeric column to use as the metric');
   });
 
-  it('too many distinct values in a parameter', () => {
+  it('too many distinct values in a parameter: left out; named in --params, the most frequent kept and the rest (other)', () => {
     const rows = Array.from({ length: 600 }, (_, i) => `v${i % 300},${i}`);
-    expect(error(() => csv(`x,acc\n${rows.join('\n')}\n`)).message).toBe(
-      "data.csv: parameter 'x' has 300 distinct values; at most 255 options are supported: leave it out with --params",
-    );
-    // Named in --params, even an id is an error.
+    const s = csv(`x,acc\n${rows.join('\n')}\n`);
+    expect(s.params).toEqual([]);
+    expect(s.columns?.[0]).toEqual({ name: 'x', role: 'ignored', reason: 'text with 300 distinct values', distinct: 300 });
+    // Named in --params: 254 options and (other).
     const ids = Array.from({ length: 300 }, (_, i) => `v${i},${i}`);
-    expect(error(() => csv(`x,acc\n${ids.join('\n')}\n`, { params: ['x'] })).message).toContain(
-      "parameter 'x' has 300 distinct values; at most 255 options",
-    );
+    const t = csv(`x,acc\n${ids.join('\n')}\n`, { params: ['x'] });
+    expect(t.params[0].labels).toHaveLength(255);
+    expect(t.params[0].labels.at(-1)).toBe('(other)');
+    expect(t.notes).toContain("data.csv: parameter 'x' has 300 distinct values: the 254 most frequent are options, the other 46 are '(other)'");
   });
 
   it('files: missing, read by content whatever the extension', async () => {

@@ -26,12 +26,14 @@ import { packInWorker } from './pack.js';
 import { Session, type QueryResult } from '../engine/session.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
-import { SweepError, validateSweep, type Sweep } from '../model/sweep.js';
+import { SweepError, validateSweep, type ColumnInfo, type ColumnRole, type Sweep } from '../model/sweep.js';
 import { dict } from '../model/dict.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
 import { LoadCancelled, blobName, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
+import { optionsFor, readRoles, writeRoles } from './roles.js';
+import { combineReplicates } from '../model/replicates.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { readViewState, writeViewState } from '../views/url-state.js';
@@ -63,7 +65,10 @@ const root = document.getElementById('app') ?? document.body;
 
 /** The view state from the address; malformed parts are reported once and left at their defaults. */
 const fromUrl = readViewState(url);
-const urlNotice = fromUrl.problems.length ? `The address's view state was partly ignored: ${fromUrl.problems.join('; ')}` : null;
+/** The roles the user gave a file's columns (`roles=`), applied once the file is read. */
+const fromRoles = readRoles(url.get('roles'));
+const urlProblems = [...fromUrl.problems, ...fromRoles.problems];
+const urlNotice = urlProblems.length ? `The address's view state was partly ignored: ${urlProblems.join('; ')}` : null;
 
 const state: PageState = {
   engine: null,
@@ -79,6 +84,8 @@ const state: PageState = {
   loadError: null,
   result: null,
   dragging: false,
+  columns: null,
+  combineReplicates: url.get('combine') === '1',
 };
 
 let scheduled = false;
@@ -225,6 +232,11 @@ function writeUrl(v: ViewState): void {
   lastUrlWrite = performance.now();
   const params = new URLSearchParams(location.search);
   writeViewState(v, params);
+  const roles = file ? writeRoles(file.overrides) : '';
+  if (roles) params.set('roles', roles);
+  else params.delete('roles');
+  if (file && state.combineReplicates) params.set('combine', '1');
+  else params.delete('combine');
   const search = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
 }
@@ -398,13 +410,38 @@ function installSweep(s: Session, prepared: Prepared): void {
 /** Loads after the first start from the default view state: the address's state was for the start-up sweep. */
 let loadsDone = 0;
 
-async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
+/**
+ * The file on the page, to read again when the user changes a column's role:
+ * its source, the options it was first read with, the columns as then read
+ * (inferred), its first metric, and the user's role changes on top.
+ */
+let file: {
+  source: LoadSource;
+  options: LoadOptions;
+  columns: readonly ColumnInfo[];
+  metric: string;
+  overrides: Map<string, ColumnRole>;
+} | null = null;
+
+/** A new file, or the same file read again with other roles (the view state is kept). */
+type LoadMode = 'new' | 'roles';
+
+function isFileSource(source: LoadSource): boolean {
+  return !(typeof source === 'object' && source !== null && 'generate' in source);
+}
+
+async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode = 'new'): Promise<void> {
   state.loadError = null;
   update();
   try {
     const options = checkLoadOptions(rawOptions);
     const prepared = await prepare(source, options);
     validateSweep(prepared.sweep);
+    const read = prepared.sweep;
+    if (state.combineReplicates && read.columns?.some((c) => c.role === 'replicate')) {
+      prepared.sweep = combineReplicates(read);
+      prepared.detail += `; ${prepared.sweep.notes?.at(-1) ?? ''}`;
+    }
     setTask(`Sorting ${fmtInt(prepared.sweep.rows)} trainings for the engine…`);
     const packed = await packInWorker(prepared.sweep);
     setTask(`Loading ${fmtInt(prepared.sweep.rows)} trainings onto the engine…`);
@@ -423,7 +460,14 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
     });
     state.task = null;
     installSweep(next, prepared);
-    if (loadsDone++ > 0) state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
+    if (mode === 'new')
+      file =
+        isFileSource(source) && read.columns
+          ? { source, options, columns: read.columns, metric: read.metrics[0]?.name ?? '', overrides: new Map() }
+          : null;
+    state.columns = read.columns ?? null;
+    if (loadsDone++ > 0 && mode === 'new')
+      state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
     renderNow();
     const firstLoad = loadsDone === 1;
     if (!(await showQuery(specOf(state.explorer))) && state.error !== null) {
@@ -448,10 +492,24 @@ async function loadNow(source: LoadSource, rawOptions: unknown): Promise<void> {
 
 /** Loads run one after the other. */
 let loads: Promise<unknown> = Promise.resolve();
-function load(source: LoadSource, options?: LoadOptions): Promise<void> {
-  const run = loads.then(() => loadNow(source, options));
+function load(source: LoadSource, options?: LoadOptions, mode: LoadMode = 'new'): Promise<void> {
+  const run = loads.then(() => loadNow(source, options, mode));
   loads = run.catch(() => undefined);
   return run;
+}
+
+/** Reads the file on the page again with the user's roles; rejects (with the message on the page) when it cannot. */
+function rereadFile(): Promise<void> {
+  if (!file) return Promise.resolve();
+  let options: LoadOptions;
+  try {
+    options = file.overrides.size ? optionsFor(file.columns, file.metric, file.overrides) : file.options;
+  } catch (e) {
+    state.loadError = `Roles not applied: ${errorMessage(e)}`;
+    renderNow();
+    return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+  }
+  return load(file.source, options, 'roles');
 }
 
 /** A load the page started (picker, drop, generate form): its failure is on the page already. */
@@ -468,6 +526,27 @@ const actions: ViewActions = {
   },
   cancelLoad() {
     loading?.abort();
+  },
+  setRole(column, role) {
+    if (!file) return;
+    const f = file;
+    const before = new Map(f.overrides);
+    f.overrides.delete(column);
+    f.overrides.set(column, role);
+    rereadFile().catch(() => {
+      // The file could not be read so: the roles stay as they were (the message is on the page).
+      f.overrides = before;
+      state.columns = session?.sweep.columns ?? state.columns;
+      renderNow();
+    });
+  },
+  setCombineReplicates(on) {
+    const before = state.combineReplicates;
+    state.combineReplicates = on;
+    rereadFile().catch(() => {
+      state.combineReplicates = before;
+      renderNow();
+    });
   },
   generate(form) {
     const data = new FormData(form);
@@ -520,8 +599,14 @@ function startup(): Promise<void> {
   renderNow();
   // `?file=/sweep/name.csv` (what `sweepscope open` serves): that file of this origin instead of a generated sweep;
   // the address's view state (filters, brush…) applies to it. A failed load is shown, and the page stays usable.
-  const file = url.get('file');
-  if (file !== null && file.trim() !== '') return load({ url: file });
+  const fileUrl = url.get('file');
+  if (fileUrl !== null && fileUrl.trim() !== '')
+    return load({ url: fileUrl }).then(() => {
+      // The roles the address gives, once the file's own are known.
+      if (!file || fromRoles.overrides.size === 0) return;
+      for (const [name, role] of fromRoles.overrides) file.overrides.set(name, role);
+      return rereadFile();
+    });
   try {
     const { rows, seed } = checkGenerate(startRows, startSeed, ': set ?rows=N&seed=S in the address');
     return load({ generate: { rows, seed } });

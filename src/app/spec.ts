@@ -9,7 +9,7 @@ import type { LoadOptions } from '../io/table.js';
 import { dict } from '../model/dict.js';
 
 const QUERY_KEYS = ['metric', 'normalize', 'range', 'where', 'primary', 'secondary', 'bins'] as const;
-const LOAD_KEYS = ['params', 'metric', 'group'] as const;
+const LOAD_KEYS = ['params', 'metric', 'group', 'replicate', 'ignore'] as const;
 
 function show(x: unknown): string {
   try {
@@ -83,8 +83,17 @@ export function checkLoadOptions(o: unknown): LoadOptions {
     out.metric = o.metric;
   }
   if (o.group !== undefined) {
-    if (typeof o.group !== 'string') throw new SweepError(`load option 'group' must be a column name, not ${show(o.group)}`);
+    if (typeof o.group !== 'string' && o.group !== null)
+      throw new SweepError(`load option 'group' must be a column name (or null for none), not ${show(o.group)}`);
     out.group = o.group;
+  }
+  if (o.replicate !== undefined) {
+    if (typeof o.replicate !== 'string') throw new SweepError(`load option 'replicate' must be a column name, not ${show(o.replicate)}`);
+    out.replicate = o.replicate;
+  }
+  if (o.ignore !== undefined) {
+    if (!isStringList(o.ignore)) throw new SweepError(`load option 'ignore' must be a list of column names, not ${show(o.ignore)}`);
+    out.ignore = [...o.ignore];
   }
   return out;
 }

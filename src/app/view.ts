@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo } from '../engine/types.js';
-import type { Sweep } from '../model/sweep.js';
+import type { ColumnInfo, ColumnRole, Sweep } from '../model/sweep.js';
 import type { ViewState as ExplorerState } from '../views/view-state.js';
 import { fmtInt } from '../views/format.js';
 import './views.js';
@@ -52,12 +52,20 @@ export interface PageState {
   result: { json: AggregateJson; engineMs: number; totalMs: number } | null;
   /** A file is dragged over the page. */
   dragging: boolean;
+  /** How the file's columns were read (null for a generated sweep): the Columns dialog. */
+  columns: readonly ColumnInfo[] | null;
+  /** Replicates are combined into one row per configuration. */
+  combineReplicates: boolean;
 }
 
 export interface ViewActions {
   openFile(file: File): void;
   /** Stops the file being read; the sweep before it stays. */
   cancelLoad(): void;
+  /** Gives a column of the file another role (the file is read again with it). */
+  setRole(column: string, role: ColumnRole): void;
+  /** Combines the replicates of each configuration into one row, or not. */
+  setCombineReplicates(on: boolean): void;
   generate(form: HTMLFormElement): void;
 }
 
@@ -89,7 +97,17 @@ function loadTools(s: PageState, act: ViewActions): TemplateResult {
       <button id="generate-open" type="button" @click=${(e: Event) => dialog(e)?.showModal()}>
         Generate…
       </button>
+      <button
+        id="columns-open"
+        type="button"
+        ?disabled=${s.columns === null}
+        title=${s.columns === null ? 'The columns of a file: open one first' : "The roles of the file's columns: parameter, metric, group, replicate or ignored"}
+        @click=${(e: Event) => (e.currentTarget as Element).ownerDocument.querySelector<HTMLDialogElement>('#columns-dialog')?.showModal()}
+      >
+        Columns…
+      </button>
     </div>
+    ${columnsDialog(s, act)}
     <dialog id="generate-dialog" aria-labelledby="generate-title">
       <form
         id="generate-form"
@@ -111,6 +129,60 @@ function loadTools(s: PageState, act: ViewActions): TemplateResult {
         </div>
       </form>
     </dialog>`;
+}
+
+const ROLES: readonly ColumnRole[] = ['parameter', 'metric', 'group', 'replicate', 'ignored'];
+
+/** The file's columns with their roles; changing one reads the file again. */
+function columnsDialog(s: PageState, act: ViewActions): TemplateResult {
+  const cols = s.columns ?? [];
+  const hasReplicate = cols.some((c) => c.role === 'replicate');
+  return html`<dialog id="columns-dialog" class="columns-dialog" aria-labelledby="columns-title">
+    <h2 id="columns-title">Columns of ${s.sweep?.name ?? 'the file'}</h2>
+    <p class="note">
+      Every column plays one role. The roles were inferred from the names and the values; change one and the file is
+      read again with it (the address keeps your choices).
+    </p>
+    <div class="columns-scroll">
+      <table id="columns-table">
+        <thead>
+          <tr><th scope="col">Column</th><th scope="col">Role</th><th scope="col">Why</th><th scope="col" class="num">Distinct</th></tr>
+        </thead>
+        <tbody>
+          ${cols.map(
+            (c) => html`<tr data-column=${c.name}>
+              <th scope="row" title=${c.source ? `${c.source} in the file` : c.name}>${c.name}${c.source ? html`<span class="source">${c.source}</span>` : nothing}</th>
+              <td>
+                <select
+                  aria-label=${`Role of ${c.name}`}
+                  ?disabled=${s.task !== null}
+                  @change=${(e: Event) => act.setRole(c.name, (e.currentTarget as HTMLSelectElement).value as ColumnRole)}
+                >
+                  ${ROLES.map((r) => html`<option value=${r} ?selected=${r === c.role}>${r}</option>`)}
+                </select>
+              </td>
+              <td class="reason">${c.reason}</td>
+              <td class="num">${fmtInt(c.distinct)}</td>
+            </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <label class="combine" title=${hasReplicate ? '' : 'Give a column (seed, run) the role replicate first'}>
+      <input
+        id="combine-replicates"
+        type="checkbox"
+        .checked=${s.combineReplicates}
+        ?disabled=${!hasReplicate || s.task !== null}
+        @change=${(e: Event) => act.setCombineReplicates((e.currentTarget as HTMLInputElement).checked)}
+      />
+      Combine replicates: one row per configuration, the mean of the metric over its replicates (count and standard
+      deviation in the table)
+    </label>
+    <div class="actions">
+      <button type="button" @click=${(e: Event) => (e.currentTarget as Element).closest('dialog')?.close()}>Close</button>
+    </div>
+  </dialog>`;
 }
 
 export function pageView(s: PageState, act: ViewActions): TemplateResult {

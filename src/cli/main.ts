@@ -1,11 +1,13 @@
 /**
- * `sweepscope generate` and `sweepscope aggregate`: every user error is one
+ * `sweepscope generate`, `aggregate`, `inspect` and `open`: every user error is one
  * line on stderr and exit code 2, never a stack trace.
  */
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { availableParallelism, totalmem } from 'node:os';
-import { SweepError } from '../model/sweep.js';
+import { SweepError, type Sweep } from '../model/sweep.js';
+import { dict } from '../model/dict.js';
+import type { LoadOptions } from '../io/table.js';
 import { generateNwsSweep } from '../synth/nws.js';
 import { readSweepFile, writeSweepFile } from '../io/load.js';
 import { Session } from '../engine/session.js';
@@ -18,9 +20,12 @@ import { runOpen } from './open.js';
 
 const USAGE = `usage:
   sweepscope generate --rows N [--seed S] --out FILE.arrow|FILE.csv
-  sweepscope aggregate FILE [--params a,b,...] [--metric m] [--group g] [--normalize]
-                       [--range lo,hi] [--where param=opt1,opt2 ...] [--primary p]
-                       [--secondary s] [--bins B] [--workers N] [--json]
+  sweepscope aggregate FILE [--params a,b,...] [--metric m] [--group g] [--replicate r]
+                       [--ignore a,b,...] [--normalize] [--range lo,hi]
+                       [--where param=opt1,opt2 ...] [--primary p] [--secondary s]
+                       [--bins B] [--workers N] [--json]
+  sweepscope inspect FILE [--params a,b,...] [--metric m] [--group g] [--replicate r]
+                     [--ignore a,b,...] [--json]
   sweepscope open FILE [--port P] [--no-open]
   sweepscope --help`;
 
@@ -78,15 +83,75 @@ async function generate(args: string[]): Promise<void> {
   wbar.done();
 }
 
+/**
+ * Options separated by commas, as CSV fields: an option with a comma is quoted
+ * (`"[64, 128]"`, a quote inside written `""`) and kept exactly as written;
+ * others are trimmed, and empty ones dropped.
+ */
+function parseOptionList(text: string, item: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= text.length) {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    if (text[i] === '"') {
+      let s = '';
+      i++;
+      for (;;) {
+        if (i >= text.length) fail(`--where '${item}': a quoted option is never closed: add the closing quote`);
+        if (text[i] === '"') {
+          if (text[i + 1] === '"') {
+            s += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        s += text[i++];
+      }
+      while (text[i] === ' ' || text[i] === '\t') i++;
+      if (i < text.length && text[i] !== ',') fail(`--where '${item}': text after a closing quote: quote the whole option`);
+      out.push(s);
+    } else {
+      let e = text.indexOf(',', i);
+      if (e < 0) e = text.length;
+      const s = text.slice(i, e).trim();
+      if (s.length > 0) out.push(s);
+      i = e;
+    }
+    i++;
+  }
+  return out;
+}
+
 function parseWhere(items: readonly string[]): Record<string, string[]> {
-  const where: Record<string, string[]> = {};
+  const where = dict<string[]>();
   for (const item of items) {
     const eq = item.indexOf('=');
     if (eq <= 0) fail(`--where '${item}': write it as param=option1,option2`);
     const name = item.slice(0, eq).trim();
-    where[name] = [...(where[name] ?? []), ...parseList(item.slice(eq + 1))];
+    where[name] = [...(Object.prototype.hasOwnProperty.call(where, name) ? where[name] : []), ...parseOptionList(item.slice(eq + 1), item)];
   }
   return where;
+}
+
+/** The options that choose the columns' roles (aggregate, inspect). */
+const ROLE_OPTIONS = {
+  params: { type: 'string' },
+  metric: { type: 'string' },
+  group: { type: 'string' },
+  replicate: { type: 'string' },
+  ignore: { type: 'string' },
+} as const;
+
+function loadOptions(values: { params?: string; metric?: string; group?: string; replicate?: string; ignore?: string }): LoadOptions {
+  return {
+    params: values.params === undefined ? undefined : parseList(values.params),
+    metric: values.metric,
+    group: values.group,
+    replicate: values.replicate,
+    ignore: values.ignore === undefined ? undefined : parseList(values.ignore),
+  };
 }
 
 function parseRange(text: string): [number, number] {
@@ -102,9 +167,7 @@ async function aggregate(args: string[]): Promise<void> {
     strict: true,
     allowPositionals: true,
     options: {
-      params: { type: 'string' },
-      metric: { type: 'string' },
-      group: { type: 'string' },
+      ...ROLE_OPTIONS,
       normalize: { type: 'boolean' },
       range: { type: 'string' },
       where: { type: 'string', multiple: true },
@@ -130,7 +193,7 @@ async function aggregate(args: string[]): Promise<void> {
   const bar = quiet || !process.stderr.isTTY ? null : new ProgressBar(`reading ${positionals[0]}`);
   const sweep = await readSweepFile(
     positionals[0],
-    { params: values.params === undefined ? undefined : parseList(values.params), metric: values.metric, group: values.group },
+    loadOptions(values),
     bar ? (f) => bar.update(f) : undefined,
   );
   bar?.done(`${sweep.rows} trainings`);
@@ -142,6 +205,41 @@ async function aggregate(args: string[]): Promise<void> {
   } finally {
     await engine.dispose();
   }
+}
+
+/** `sweepscope inspect FILE`: every column's role and why, and what reading the file left out. */
+async function inspect(args: string[]): Promise<void> {
+  const { values, positionals } = parseCli({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: { ...ROLE_OPTIONS, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) fail('inspect takes one FILE (a table of trainings): see sweepscope --help');
+  const file = positionals[0];
+  const sweep = await readSweepFile(file, loadOptions(values));
+  process.stdout.write(values.json === true ? `${JSON.stringify(inspectJson(file, sweep))}\n` : inspectText(file, sweep));
+}
+
+function inspectJson(file: string, s: Sweep): unknown {
+  return {
+    file,
+    rows: s.rows,
+    columns: (s.columns ?? []).map((c) => ({ name: c.name, ...(c.source !== undefined ? { source: c.source } : {}), role: c.role, reason: c.reason, distinct: c.distinct })),
+    notes: [...(s.notes ?? [])],
+  };
+}
+
+function inspectText(file: string, s: Sweep): string {
+  const cols = s.columns ?? [];
+  const names = cols.map((c) => (c.source !== undefined ? `${c.name} (${c.source})` : c.name));
+  const w = Math.max(6, ...names.map((n) => n.length));
+  const lines = [`${file}: ${s.rows} trainings, ${cols.length} columns`, ''];
+  lines.push(`${'column'.padEnd(w)}  ${'role'.padEnd(9)}  ${'distinct'.padStart(8)}  reason`);
+  cols.forEach((c, i) => lines.push(`${names[i].padEnd(w)}  ${c.role.padEnd(9)}  ${String(c.distinct).padStart(8)}  ${c.reason}`));
+  if (s.notes?.length) lines.push('', 'notes:', ...s.notes.map((n) => `  ${n}`));
+  lines.push('', 'choose roles with --params, --metric, --group, --replicate and --ignore');
+  return `${lines.join('\n')}\n`;
 }
 
 /** A short human-readable report (without --json). */
@@ -176,6 +274,8 @@ async function main(argv: string[]): Promise<void> {
       return generate(rest);
     case 'aggregate':
       return aggregate(rest);
+    case 'inspect':
+      return inspect(rest);
     case 'open':
       process.exitCode = await runOpen(rest);
       return;
@@ -186,7 +286,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     default:
-      fail(`unknown command '${command}': the commands are generate, aggregate and open (see sweepscope --help)`);
+      fail(`unknown command '${command}': the commands are generate, aggregate, inspect and open (see sweepscope --help)`);
   }
 }
 

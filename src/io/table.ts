@@ -1,30 +1,30 @@
 /**
- * Column inference shared by the CSV and Arrow readers: which columns are the
- * parameters, which is the metric, which is the group; turning text columns
- * into categorical parameters and numeric columns into binned ones.
+ * From a file's columns to a Sweep, for every reader (CSV, JSON, Arrow,
+ * Parquet): the roles of the columns come from roles.ts (parameters, metric,
+ * group, replicate, left out, each with a reason, kept in `sweep.columns`);
+ * here text columns become categorical parameters and numeric columns binned
+ * ones, labelled as the file writes them.
  *
  * Browser-safe: no Node modules.
  */
 
-import { MISSING_LABEL, MAX_BINS, binNumeric, type Binned } from '../model/binning.js';
-import {
-  MAX_OPTIONS,
-  SweepError,
-  allocU8,
-  defaultGroup,
-  validateSweep,
-  type Metric,
-  type Param,
-  type Sweep,
-} from '../model/sweep.js';
+import { MISSING_LABEL, MAX_BINS, binNumeric, type BinMode, type Binned } from '../model/binning.js';
+import { MAX_OPTIONS, SweepError, allocF32, allocU8, validateSweep, type ColumnInfo, type Metric, type Param, type Replicate, type Sweep } from '../model/sweep.js';
+import { binsPhrase, filterRows, inferRoles, prepareColumns, type RolePlan } from './roles.js';
 
 export interface LoadOptions {
-  /** Parameter columns, in this order. Default: every column but the metric and ids. */
+  /** Parameter columns, in this order. Default: inferred (roles.ts): every column but the metric, the replicate and those left out. */
   params?: string[];
-  /** Metric column. Default: `test_accuracy` if present, else the last numeric column. */
+  /** Metric column. Default: the most result-like numeric column by name (accuracy, score, value, …, loss), else the last numeric column. */
   metric?: string;
-  /** Group parameter. Default: a parameter named `dataset`, if any. */
-  group?: string;
+  /** Group parameter; null: none. Default: a parameter named dataset, data, task or benchmark, if any. */
+  group?: string | null;
+  /** Replicate column (seed, run): not a parameter. Default: a column so named. */
+  replicate?: string;
+  /** Columns to leave out. */
+  ignore?: string[];
+  /** How numeric parameters with more than 16 values are binned (log bins win when they apply). Default: quantile; equal-width for sweepscope's own files. */
+  binning?: BinMode;
 }
 
 /** A column as read from a file, before inference. */
@@ -74,6 +74,8 @@ export interface FileDefaults {
   metrics?: string[];
   /** null: no group, even if a `dataset` parameter exists. */
   group?: string | null;
+  /** How the file's numeric parameters are binned (default for a file with defaults: equal-width, the generated sweep's documented bins). */
+  binning?: BinMode;
 }
 
 /** Natural order (`2 < 10`), with `(missing)` last; ties broken by code units so the order is total. */
@@ -360,53 +362,95 @@ function latin1(b: Uint8Array, s: number, e: number): string {
 }
 
 /**
- * binNumeric for float32 values, with options labelled by the shortest decimal
- * that reads back to the same float32 (`0.01`, not `0.009999999776482582`).
+ * binNumeric for float32 values, with options labelled as the file writes
+ * them (`written`: `0.0`, `1e-4`), else by the shortest decimal that reads
+ * back to the same float32 (`0.01`, not `0.009999999776482582`).
  */
-export function binFloat32(values: Float32Array, out?: Uint8Array): Binned {
-  const b = binNumeric(values, MAX_BINS, out);
-  if (!b.edges) b.labels = b.labels.map((l) => (l === MISSING_LABEL ? l : formatFloat32(Number(l))));
+export function binFloat32(
+  values: Float32Array,
+  out?: Uint8Array,
+  mode: BinMode = 'width',
+  written?: ReadonlyMap<number, string> | null,
+): Binned {
+  const b = binNumeric(values, MAX_BINS, out, mode);
+  if (!b.edges)
+    b.labels = b.labels.map((l) => {
+      if (l === MISSING_LABEL) return l;
+      const x = Number(l);
+      const w = written?.get(x);
+      // A zero written `-0` is labelled 0, as the value is.
+      return w !== undefined && !(x === 0 && w.trimStart().startsWith('-')) ? w : formatFloat32(x);
+    });
   return b;
 }
 
 // ---------------------------------------------------------------------------
-// Inference.
+// Building.
 
-function isUniquePerRow(c: RawColumn, rows: number): boolean {
-  if (rows <= 1) return false;
-  if (c.kind === 'text') return c.distinct === rows;
-  if (c.kind !== 'numeric') return false;
-  const v = c.values;
-  // A duplicate among the first values settles it cheaply (the usual case).
-  const seen = new Set<number>();
-  const probe = Math.min(rows, 4096);
-  for (let i = 0; i < probe; i++) {
-    const x = v[i]; // NaN is one value: Set treats NaN as equal to itself
-    if (seen.has(x)) return false;
-    seen.add(x);
+/** The option that stands for the values of a forced text parameter beyond the most frequent ones. */
+export const OTHER_LABEL = '(other)';
+
+/** A text parameter with more distinct values than options: the most frequent kept, the rest one option `(other)`. */
+function topValues(name: string, file: string, cells: readonly string[], rows: number): { labels: string[]; codes: Uint8Array; note: string } {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < rows; i++) {
+    const s = cells[i] === '' ? MISSING_LABEL : cells[i];
+    counts.set(s, (counts.get(s) ?? 0) + 1);
   }
-  const sorted = Float32Array.from(v).sort(); // NaN sorts last
-  for (let i = 1; i < rows; i++) {
-    const a = sorted[i - 1];
-    const b = sorted[i];
-    if (a === b || (a !== a && b !== b)) return false;
-  }
-  return true;
+  const byCount = [...counts].sort((a, b) => b[1] - a[1] || compareLabels(a[0], b[0]));
+  const keep = byCount.slice(0, MAX_OPTIONS - 1).map(([l]) => l);
+  const labels = keep.filter((l) => l !== MISSING_LABEL).sort(compareLabels);
+  labels.push(OTHER_LABEL);
+  if (keep.includes(MISSING_LABEL)) labels.push(MISSING_LABEL);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const other = index.get(OTHER_LABEL) as number;
+  const codes = allocU8(rows);
+  for (let i = 0; i < rows; i++) codes[i] = index.get(cells[i] === '' ? MISSING_LABEL : cells[i]) ?? other;
+  return {
+    labels,
+    codes,
+    note: `${file}: parameter '${name}' has ${counts.size} distinct values: the ${keep.length} most frequent are options, the other ${counts.size - keep.length} are '${OTHER_LABEL}'`,
+  };
 }
 
-function hasNumbers(v: Float32Array): boolean {
-  for (let i = 0; i < v.length; i++) if (v[i] === v[i]) return true;
-  return v.length === 0;
+function replicateOf(c: RawColumn, name: string, rows: number): Replicate | undefined {
+  const ids = new Uint32Array(rows);
+  if (c.kind === 'numeric') {
+    const v = c.values;
+    const distinct = [...new Set(Array.from(v, (x) => (x === 0 ? 0 : x)))].filter((x) => x === x).sort((a, b) => a - b);
+    const index = new Map(distinct.map((x, i) => [x, i]));
+    const labels = distinct.map((x) => c.written?.get(x) ?? formatFloat32(x));
+    const hasMissing = distinct.length < new Set(v).size || v.some((x) => x !== x);
+    if (hasMissing) labels.push(MISSING_LABEL);
+    for (let i = 0; i < rows; i++) ids[i] = v[i] === v[i] ? (index.get(v[i] === 0 ? 0 : v[i]) as number) : distinct.length;
+    return { name, labels, ids };
+  }
+  if (c.kind !== 'text') return undefined;
+  if (c.labels && c.codes) {
+    for (let i = 0; i < rows; i++) ids[i] = c.codes[i];
+    return { name, labels: c.labels, ids };
+  }
+  const cells = c.cells?.();
+  if (!cells) return undefined;
+  const labels = [...new Set(cells.map((x) => (x === '' ? MISSING_LABEL : x)))].sort(compareLabels);
+  const index = new Map(labels.map((l, i) => [l, i]));
+  for (let i = 0; i < rows; i++) ids[i] = index.get(cells[i] === '' ? MISSING_LABEL : cells[i]) as number;
+  return { name, labels, ids };
 }
 
-function listNames(cols: readonly RawColumn[]): string {
-  return cols.map((c) => c.name).join(', ') || 'none';
+/** Missing metric values of a W&B table: those runs are left out. */
+function missingRows(v: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) if (v[i] !== v[i]) n++;
+  return n;
 }
 
 /**
  * Builds a Sweep from the columns of a file. `name` is the file name, for
  * messages; `defaults` are what the file itself says (Arrow metadata);
- * `readerNotes` what the reader repaired (kept as the sweep's notes).
+ * `readerNotes` what the reader repaired (kept as the sweep's notes, with
+ * what the tool layouts left out). Every column's role and why is in
+ * `sweep.columns` (roles.ts).
  */
 export function buildSweep(
   cols: readonly RawColumn[],
@@ -416,98 +460,87 @@ export function buildSweep(
   defaults: FileDefaults = {},
   readerNotes: readonly string[] = [],
 ): Sweep {
-  const byName = new Map<string, RawColumn>();
+  const seen = new Set<string>();
   for (const c of cols) {
-    if (byName.has(c.name)) throw new SweepError(`${name}: column '${c.name}' appears twice: give every column a unique name`);
-    byName.set(c.name, c);
+    if (seen.has(c.name)) throw new SweepError(`${name}: column '${c.name}' appears twice: give every column a unique name`);
+    seen.add(c.name);
   }
-  const find = (col: string, what: string): RawColumn => {
-    const c = byName.get(col);
-    if (!c) throw new SweepError(`${name}: unknown ${what} '${col}' (columns: ${listNames(cols)})`);
-    return c;
-  };
-
-  const givenParams = options.params ?? defaults.params?.filter((p) => p !== options.metric);
-  if (givenParams) {
-    const seen = new Set<string>();
-    for (const p of givenParams) {
-      if (seen.has(p)) throw new SweepError(`${name}: parameter '${p}' is listed twice in --params`);
-      seen.add(p);
-      find(p, 'parameter');
+  const prep = prepareColumns(cols, rows, name);
+  let columns = prep.cols;
+  rows = prep.rows;
+  const notes = [...readerNotes, ...prep.notes];
+  let plan: RolePlan = inferRoles(columns, rows, name, options, defaults, prep.tool, prep.expanded);
+  if (plan.tool === 'wandb') {
+    // W&B: runs without the metric (crashed early, or another project's runs) are left out.
+    const v = plan.metrics[0].values;
+    const missing = missingRows(v);
+    if (missing > 0 && missing < rows) {
+      const keep = new Uint8Array(rows);
+      for (let i = 0; i < rows; i++) keep[i] = v[i] === v[i] ? 1 : 0;
+      notes.push(`left out ${missing} run${missing === 1 ? '' : 's'} without ${plan.metrics[0].name}`);
+      ({ cols: columns, rows } = filterRows(columns, keep, rows));
+      plan = inferRoles(columns, rows, name, options, defaults, prep.tool, prep.expanded);
     }
   }
-  const paramSet = new Set(givenParams ?? []);
+  notes.push(...plan.notes);
 
-  // The metric.
-  let metricCol: RawColumn | undefined;
-  const fileMetric = defaults.metrics?.[0];
-  const explicitMetric =
-    options.metric ?? (fileMetric !== undefined && byName.has(fileMetric) && !paramSet.has(fileMetric) ? fileMetric : undefined);
-  if (explicitMetric !== undefined) {
-    metricCol = find(explicitMetric, 'metric');
-    if (paramSet.has(explicitMetric))
-      throw new SweepError(`${name}: '${explicitMetric}' cannot be both a parameter and the metric: leave it out of --params`);
-  } else {
-    const ta = byName.get('test_accuracy');
-    if (ta && !paramSet.has(ta.name)) metricCol = ta;
-    else {
-      for (const c of cols) if (c.kind === 'numeric' && !paramSet.has(c.name)) metricCol = c;
-    }
-    if (!metricCol)
-      throw new SweepError(
-        `${name}: no numeric column to use as the metric (columns: ${listNames(cols)}): add one, or name it with --metric`,
-      );
-  }
-  let metricValues: Float32Array;
-  if (metricCol.kind === 'numeric') metricValues = metricCol.values;
-  else if (metricCol.kind === 'text') {
-    // Mixed column: cells that are not numbers are missing values.
-    metricValues = metricCol.numbers();
-    if (!hasNumbers(metricValues))
-      throw new SweepError(
-        `${name}: metric '${metricCol.name}' is not numeric: choose a numeric column with --metric (numeric columns: ${listNames(cols.filter((c) => c.kind === 'numeric'))})`,
-      );
-  } else
-    throw new SweepError(`${name}: metric '${metricCol.name}' has type ${metricCol.type}, not numbers: choose another with --metric`);
-  const metrics: Metric[] = [{ name: metricCol.name, values: metricValues }];
-
-  // The parameters.
-  let paramCols: RawColumn[];
-  if (givenParams) {
-    paramCols = givenParams.map((p) => byName.get(p) as RawColumn);
-    for (const c of cols)
-      if (c.kind === 'numeric' && c !== metricCol && !paramSet.has(c.name)) metrics.push({ name: c.name, values: c.values });
-  } else {
-    paramCols = cols.filter((c) => c !== metricCol && c.kind !== 'other' && !isUniquePerRow(c, rows));
-  }
-
-  const params: Param[] = paramCols.map((c): Param => {
-    if (c.kind === 'numeric') {
-      const { labels, codes } = binFloat32(c.values, allocU8(rows));
-      return { name: c.name, labels, codes, kind: 'numeric', values: c.values };
+  const params: Param[] = plan.params.map((p): Param => {
+    const c = p.col;
+    const info = plan.infos[p.info];
+    if (c.kind === 'numeric' || p.numericText) {
+      let values: Float32Array;
+      let written: ReadonlyMap<number, string> | null | undefined;
+      if (c.kind === 'numeric') {
+        values = c.values;
+        written = c.written;
+      } else {
+        // A text column of numbers (MLflow params): numbers, labelled as written.
+        const t = c as TextColumn;
+        const labels = t.labels as readonly string[];
+        const codes = t.codes as Uint8Array;
+        const byCode = labels.map((l) => (l === MISSING_LABEL ? NaN : Math.fround(Number(l))));
+        values = allocF32(rows);
+        for (let i = 0; i < rows; i++) values[i] = byCode[codes[i]];
+        const w = new Map<number, string>();
+        labels.forEach((l, k) => {
+          const x = byCode[k];
+          if (x === x && !w.has(x === 0 ? 0 : x)) w.set(x === 0 ? 0 : x, l);
+        });
+        written = w;
+      }
+      const b = binFloat32(values, allocU8(rows), plan.binning, written);
+      if (b.edges) info.reason += binsPhrase(b.edges.length - 1, b.log, b.quantile);
+      return { name: p.name, labels: b.labels, codes: b.codes, kind: 'numeric', values };
     }
     if (c.kind === 'other')
-      throw new SweepError(`${name}: column '${c.name}' has type ${c.type}, which cannot be a parameter: leave it out of --params`);
-    if (c.labels === null || c.codes === null || c.distinct > MAX_OPTIONS)
-      throw new SweepError(
-        `${name}: parameter '${c.name}' has ${c.distinct} distinct values; at most ${MAX_OPTIONS} options are supported: leave it out with --params`,
-      );
-    return { name: c.name, labels: c.labels, codes: c.codes, kind: 'categorical' };
+      throw new SweepError(`${name}: column '${p.name}' has type ${c.type}, which cannot be a parameter: leave it out of --params`);
+    if (c.labels === null || c.codes === null || c.distinct > MAX_OPTIONS) {
+      const cells = c.cells?.();
+      if (!cells)
+        throw new SweepError(
+          `${name}: parameter '${p.name}' has ${c.distinct} distinct values; at most ${MAX_OPTIONS} options are supported: leave it out with --params`,
+        );
+      const top = topValues(p.name, name, cells, rows);
+      notes.push(top.note);
+      info.reason += `: the ${MAX_OPTIONS - 1} most frequent, the rest '${OTHER_LABEL}'`;
+      return { name: p.name, labels: top.labels, codes: top.codes, kind: 'categorical' };
+    }
+    return { name: p.name, labels: c.labels, codes: c.codes, kind: 'categorical' };
   });
+  const metrics: Metric[] = plan.metrics.map((m) => ({ name: m.name, values: m.values, ...(m.lowerIsBetter ? { lowerIsBetter: true } : {}) }));
+  const group = plan.group === null ? -1 : params.findIndex((p) => p.name === plan.group);
+  const replicate = plan.replicate ? replicateOf(plan.replicate.col, plan.replicate.name, rows) : undefined;
+  const infos: ColumnInfo[] = plan.infos;
 
-  // The group.
-  let group: number;
-  if (options.group !== undefined) {
-    group = params.findIndex((p) => p.name === options.group);
-    if (group < 0)
-      throw new SweepError(
-        `${name}: group '${options.group}' is not a parameter (parameters: ${params.map((p) => p.name).join(', ') || 'none'})`,
-      );
-  } else if (defaults.group !== undefined && options.params === undefined) {
-    group = defaults.group === null ? -1 : params.findIndex((p) => p.name === defaults.group);
-  } else group = defaultGroup(params);
-
-  const sweep: Sweep = { rows, params, metrics, group, ...(readerNotes.length ? { notes: [...readerNotes] } : {}) };
+  const sweep: Sweep = {
+    rows,
+    params,
+    metrics,
+    group,
+    columns: infos,
+    ...(notes.length ? { notes } : {}),
+    ...(replicate ? { replicate } : {}),
+  };
   validateSweep(sweep);
   return sweep;
 }

@@ -57,7 +57,9 @@ export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: 
   let min = Infinity;
   let max = -Infinity;
   let hasMissing = false;
-  const distinct = new Map<number, number>();
+  // The distinct finite values while there are at most maxBins + 1 (a linear scan: few values).
+  const seen: number[] = [];
+  let prev = NaN;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (!Number.isFinite(v)) {
@@ -66,17 +68,35 @@ export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: 
     }
     if (v < min) min = v;
     if (v > max) max = v;
-    if (distinct.size <= maxBins && !distinct.has(v)) distinct.set(v, 0);
+    if (v !== prev && seen.length <= maxBins) {
+      prev = v;
+      let k = 0;
+      while (k < seen.length && seen[k] !== v) k++;
+      if (k === seen.length) seen.push(v);
+    }
   }
-  if (distinct.size <= maxBins) {
-    const sorted = [...distinct.keys()].sort((a, b) => a - b);
-    sorted.forEach((v, i) => distinct.set(v, i));
+  if (seen.length <= maxBins) {
+    const sorted = seen.sort((a, b) => a - b);
     const labels = sorted.map((v) => String(v));
     const miss = labels.length;
     if (hasMissing) labels.push(MISSING_LABEL);
+    // A binary search over the (at most maxBins) sorted values: faster than a Map lookup per row.
+    const keys = Float64Array.from(sorted);
+    const last = keys.length - 1;
     for (let i = 0; i < n; i++) {
       const v = values[i];
-      codes[i] = Number.isFinite(v) ? (distinct.get(v) as number) : miss;
+      if (!(v >= -Infinity) || v === Infinity || v === -Infinity) {
+        codes[i] = miss;
+        continue;
+      }
+      let lo = 0;
+      let hi = last;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      codes[i] = lo;
     }
     return { labels, codes };
   }

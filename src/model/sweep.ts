@@ -41,6 +41,21 @@ export interface Sweep {
   readonly columns?: readonly ColumnInfo[];
   /** What reading the file repaired or left out, one sentence each ("3 short rows padded"), for the status line. */
   readonly notes?: readonly string[];
+  /**
+   * The replicate column (a seed or run number: repeated trainings of one
+   * configuration), kept aside: not a parameter, so the engine aggregates over
+   * it. Absent when the file has none.
+   */
+  readonly replicate?: Replicate;
+}
+
+/** A replicate column: its values as labels, and one label index per row. */
+export interface Replicate {
+  readonly name: string;
+  /** Distinct values as written, in natural order, `(missing)` last. */
+  readonly labels: readonly string[];
+  /** One index into `labels` per row. */
+  readonly ids: Uint32Array;
 }
 
 /** The role a file's column plays in the sweep. */
