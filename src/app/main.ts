@@ -426,6 +426,22 @@ let file: {
 /** A new file, or the same file read again with other roles (the view state is kept). */
 type LoadMode = 'new' | 'roles';
 
+/**
+ * The columns the Columns dialog lists: as first inferred (reason, distinct
+ * values), with the role they have now; a role the user chose says so.
+ */
+function shownColumns(current: readonly ColumnInfo[] | undefined): readonly ColumnInfo[] | null {
+  if (!file || !current) return current ?? null;
+  const now = new Map(current.map((c) => [c.name, c.role]));
+  const overrides = file.overrides;
+  return file.columns.map((c): ColumnInfo => {
+    const role = now.get(c.name) ?? c.role;
+    if (role === c.role) return c;
+    const reason = overrides.get(c.name) === role ? `your choice (inferred: ${c.role}, ${c.reason})` : `${c.reason} (inferred ${c.role}; another column took that role)`;
+    return { ...c, role, reason };
+  });
+}
+
 function isFileSource(source: LoadSource): boolean {
   return !(typeof source === 'object' && source !== null && 'generate' in source);
 }
@@ -465,7 +481,7 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
         isFileSource(source) && read.columns
           ? { source, options, columns: read.columns, metric: read.metrics[0]?.name ?? '', overrides: new Map() }
           : null;
-    state.columns = read.columns ?? null;
+    state.columns = shownColumns(read.columns);
     if (loadsDone++ > 0 && mode === 'new')
       state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
     renderNow();
@@ -536,7 +552,7 @@ const actions: ViewActions = {
     rereadFile().catch(() => {
       // The file could not be read so: the roles stay as they were (the message is on the page).
       f.overrides = before;
-      state.columns = session?.sweep.columns ?? state.columns;
+      state.columns = shownColumns(session?.sweep.columns);
       renderNow();
     });
   },
