@@ -75,3 +75,31 @@ describe('combineReplicates', () => {
     expect(Array.from(c.metrics[1].values)).toEqual([3, 2, 0, 0]);
   });
 });
+
+describe('sweepscope aggregate --combine-replicates', () => {
+  it('answers over one row per configuration, and says when there is no replicate', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'sweepscope-replicates-'));
+    try {
+      const lines = ['optimizer,seed,acc'];
+      for (const o of ['adam', 'sgd']) for (const seed of [1, 2, 3]) lines.push(`${o},${seed},${o === 'adam' ? 0.5 + seed / 10 : 0.4}`);
+      const file = join(dir, 'runs.csv');
+      writeFileSync(file, `${lines.join('\n')}\n`);
+      const bin = join(import.meta.dirname, '..', 'bin', 'sweepscope.mjs');
+      const r = spawnSync(process.execPath, [bin, 'aggregate', file, '--combine-replicates', '--json'], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      const j = JSON.parse(r.stdout) as { rows: number; trellis: Record<string, Record<string, Record<string, { count: number; mean: number }>>> };
+      expect(j.rows).toBe(2);
+      const noSeed = join(dir, 'plain.csv');
+      writeFileSync(noSeed, 'optimizer,acc\nadam,0.5\nsgd,0.6\nadam,0.7\n');
+      const bad = spawnSync(process.execPath, [bin, 'aggregate', noSeed, '--combine-replicates'], { encoding: 'utf8' });
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toBe(`sweepscope: --combine-replicates: ${noSeed} has no replicate column (seed, run, …): name one with --replicate\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -16,12 +16,13 @@ import { createNodeWorkerEngine } from '../engine/node-workers.js';
 import type { Engine, QuerySpec } from '../engine/types.js';
 import type { AggregateJson } from '../engine/output.js';
 import { ProgressBar } from './progress.js';
+import { combineReplicates } from '../model/replicates.js';
 import { runOpen } from './open.js';
 
 const USAGE = `usage:
   sweepscope generate --rows N [--seed S] --out FILE.arrow|FILE.csv
   sweepscope aggregate FILE [--params a,b,...] [--metric m] [--group g] [--replicate r]
-                       [--ignore a,b,...] [--normalize] [--range lo,hi]
+                       [--ignore a,b,...] [--combine-replicates] [--normalize] [--range lo,hi]
                        [--where param=opt1,opt2 ...] [--primary p] [--secondary s]
                        [--bins B] [--workers N] [--json]
   sweepscope inspect FILE [--params a,b,...] [--metric m] [--group g] [--replicate r]
@@ -161,6 +162,9 @@ function parseRange(text: string): [number, number] {
   return [nums[0], nums[1]];
 }
 
+/** Below this many trainings, aggregate answers on the main thread unless --workers says otherwise. */
+const SMALL_SWEEP_ROWS = 200_000;
+
 async function aggregate(args: string[]): Promise<void> {
   const { values, positionals } = parseCli({
     args,
@@ -176,6 +180,7 @@ async function aggregate(args: string[]): Promise<void> {
       bins: { type: 'string' },
       workers: { type: 'string' },
       json: { type: 'boolean' },
+      'combine-replicates': { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) fail('aggregate takes one FILE (a .csv or .arrow sweep): see sweepscope --help');
@@ -188,15 +193,22 @@ async function aggregate(args: string[]): Promise<void> {
     secondary: values.secondary,
     bins: values.bins === undefined ? undefined : parseInteger('bins', values.bins, 1, 4096),
   };
-  const workers = values.workers === undefined ? Math.min(availableParallelism(), 8) : parseInteger('workers', values.workers, 0, 256);
+  const workersGiven = values.workers === undefined ? null : parseInteger('workers', values.workers, 0, 256);
   const quiet = values.json === true;
   const bar = quiet || !process.stderr.isTTY ? null : new ProgressBar(`reading ${positionals[0]}`);
-  const sweep = await readSweepFile(
+  let sweep = await readSweepFile(
     positionals[0],
     loadOptions(values),
     bar ? (f) => bar.update(f) : undefined,
   );
   bar?.done(`${sweep.rows} trainings`);
+  if (values['combine-replicates'] === true) {
+    if (!sweep.replicate)
+      fail(`--combine-replicates: ${positionals[0]} has no replicate column (seed, run, …): name one with --replicate`);
+    sweep = combineReplicates(sweep);
+  }
+  // Starting workers costs more than a small sweep's whole answer: those run on the main thread.
+  const workers = workersGiven ?? (sweep.rows < SMALL_SWEEP_ROWS ? 0 : Math.min(availableParallelism(), 8));
   const engine: Engine = workers === 0 ? new InlineCpuEngine() : createNodeWorkerEngine(workers);
   try {
     const session = await Session.open(sweep, engine);
