@@ -575,7 +575,13 @@ export class SweepMatrix extends DeferredView {
       ticks = max > 0 ? niceTicks(0, max, 4).map((v) => ({ t: v / max, label: fmtPct(v) })) : [{ t: 0, label: '0%' }];
     } else {
       title = 'count';
-      ticks = niceTicks(0, m.maxOff, 4).map((v) => ({ t: v / m.maxOff, label: fmtInt(v) }));
+      // Counts are whole: no 0.2-steps labelled 0, 0, 0, 1, 1 for a maximum of 1.
+      ticks =
+        m.maxOff > 0
+          ? niceTicks(0, m.maxOff, 4)
+              .filter((v) => Number.isInteger(v))
+              .map((v) => ({ t: v / m.maxOff, label: fmtInt(v) }))
+          : [{ t: 0, label: '0' }];
     }
     const fs = Math.max(10, Math.min(12, l.font + 1));
     const sub = diverging
