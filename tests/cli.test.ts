@@ -115,3 +115,22 @@ function sortKeys(x: unknown): unknown {
   for (const k of Object.keys(o).sort()) out[k] = k === 'options' && Array.isArray(o[k]) ? [...(o[k] as string[])].sort() : sortKeys(o[k]);
   return out;
 }
+
+describe('a lower-is-better metric', () => {
+  it('is said so in the answer (and the histogram title), only for a loss-like metric', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'sweepscope-loss-'));
+    try {
+      const loss = join(dir, 'loss.csv');
+      writeFileSync(loss, 'optimizer,val_loss\nadam,0.5\nsgd,0.9\nadam,0.4\nsgd,0.7\n');
+      const a = JSON.parse(cli('aggregate', loss, '--json').stdout) as AggregateJson;
+      expect(a.metric).toBe('val_loss');
+      expect(a.lowerIsBetter).toBe(true);
+      const acc = join(dir, 'acc.csv');
+      writeFileSync(acc, 'optimizer,val_acc\nadam,0.5\nsgd,0.9\nadam,0.4\nsgd,0.7\n');
+      expect('lowerIsBetter' in (JSON.parse(cli('aggregate', acc, '--json').stdout) as object)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -25,6 +25,8 @@ export interface AggregateJson {
   baseline: number;
   selected: number;
   metric: string;
+  /** Present (true) when lower values of the metric are better (a loss, an error). */
+  lowerIsBetter?: true;
   normalize: boolean;
   range: [number, number] | null;
   group: string | null;
@@ -133,6 +135,7 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
     baseline: raw.baseline,
     selected: raw.selected,
     metric: sweep.metrics[q.metric].name,
+    ...(sweep.metrics[q.metric].lowerIsBetter ? { lowerIsBetter: true as const } : {}),
     normalize: q.normalize,
     range: q.range ? [q.range[0], q.range[1]] : null,
     group: sweep.group >= 0 ? names[sweep.group] : null,

@@ -465,7 +465,7 @@ export class SweepHistogram extends LitElement {
     const normalize = this.state?.normalize ?? r?.normalize ?? true;
     const groupWord = r?.group ?? 'group';
     const toolbar = html`<div class="toolbar">
-      <span class="title">${r ? `${r.metric} by ${r.group ?? 'all trainings'}` : 'Histogram'}</span>
+      <span class="title">${r ? `${r.metric}${r.lowerIsBetter ? ' (lower is better)' : ''} by ${r.group ?? 'all trainings'}` : 'Histogram'}</span>
       <span class="switch" role="group" aria-label="x axis">
         <button type="button" data-normalize="false" aria-pressed=${String(!normalize)} @click=${() => this.setNormalize(false)}>Raw</button>
         <button type="button" data-normalize="true" aria-pressed=${String(normalize)} @click=${() => this.setNormalize(true)}>
