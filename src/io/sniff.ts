@@ -89,16 +89,11 @@ function utf16WithoutBom(b: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   return null;
 }
 
-/** Whether the first bytes hold a NUL byte (text tables never do). */
-function hasNul(b: Uint8Array): boolean {
-  const n = Math.min(b.length, 65536);
-  for (let i = 0; i < n; i++) if (b[i] === 0) return true;
-  return false;
-}
 
 /**
  * Whether the first bytes hold more control characters (other than tab, CR,
- * LF, form feed) than text ever does: 1 in 100 (random bytes: about 1 in 8).
+ * LF, form feed) than text ever does: 1 in 100, and at least 4 (random bytes:
+ * about 1 in 8). A stray one in text is for the CSV reader to name by its line.
  */
 function mostlyControl(b: Uint8Array): boolean {
   const n = Math.min(b.length, 65536);
@@ -107,7 +102,7 @@ function mostlyControl(b: Uint8Array): boolean {
     const c = b[i];
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f) control++;
   }
-  return control > 0 && control * 100 > n;
+  return control >= 4 && control * 100 > n;
 }
 
 function lowerAscii(b: Uint8Array, from: number, n: number): string {
@@ -190,7 +185,8 @@ export function sniff(b: Uint8Array): Sniffed {
     const utf16 = utf16WithoutBom(b);
     if (utf16) return { kind: 'utf16', encoding: utf16, bom: 0 };
   }
-  if (hasNul(b) || mostlyControl(b)) return refused('binary data of a kind sweepscope does not know');
+  // Mostly control bytes: binary. A stray NUL in text is left to the CSV reader, which names its line.
+  if (mostlyControl(b)) return refused('binary data of a kind sweepscope does not know');
   return { kind: 'table', format: 'csv', start: 0 };
 }
 
