@@ -5,6 +5,7 @@
 // terminates it.
 import { expose, transfer } from 'comlink';
 import { formatLabel, readSweepBytes, type DetectedFormat } from '../src/io/read.js';
+import { readBlob } from '../src/app/source.js';
 import type { LoadOptions } from '../src/io/table.js';
 import type { Sweep } from '../src/model/sweep.js';
 
@@ -26,23 +27,47 @@ export interface Parsed {
   sweep: Sweep;
   /** What the file turned out to be: `CSV`, `Parquet`, `JSON, gzip`. */
   format: string;
+  /** The file's size in bytes. */
+  bytes: number;
 }
 
+/** What the worker is doing: reading the file's bytes (done and total in bytes), or parsing them (a fraction, total 1). */
+export type ParsePhase = 'read' | 'parse';
+
 export const parseApi = {
-  /** Reads `bytes` (a file called `name`); throws SweepError on bad input. */
-  async parse(bytes: Uint8Array, name: string, options: LoadOptions, onProgress?: (fraction: number) => void): Promise<Parsed> {
+  /**
+   * Reads a file (a File or Blob, read here in chunks so the page never holds
+   * its bytes; or bytes already fetched) called `name`; throws SweepError on
+   * bad input.
+   */
+  async parse(
+    input: Blob | Uint8Array,
+    name: string,
+    options: LoadOptions,
+    onProgress?: (phase: ParsePhase, done: number, total: number) => void,
+  ): Promise<Parsed> {
     let last = -1;
+    let lastRead = 0;
+    const bytes =
+      input instanceof Uint8Array
+        ? input
+        : await readBlob(input, (done, total) => {
+            // About 100 messages back to the page.
+            if (done - lastRead >= total / 100 || done === total) {
+              lastRead = done;
+              void onProgress?.('read', done, total);
+            }
+          });
     const progress = (f: number): void => {
-      // At most about 100 messages back to the page.
       if (f - last >= 0.01 || f >= 1) {
         last = f;
-        void onProgress?.(f);
+        void onProgress?.('parse', f, 1);
       }
     };
     let detected: DetectedFormat | null = null;
     const sweep = await readSweepBytes(bytes, name, options, progress, {}, (f) => (detected = f));
     const format = detected ? formatLabel(detected) : 'table';
-    return transfer({ sweep, format }, transferable(sweep));
+    return transfer({ sweep, format, bytes: bytes.length }, transferable(sweep));
   },
 };
 

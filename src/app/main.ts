@@ -31,7 +31,7 @@ import { dict } from '../model/dict.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
-import { LoadCancelled, blobName, parseInWorker, readBlob, readUrl, urlPath } from './source.js';
+import { LoadCancelled, blobName, parseInWorker, readUrl, urlPath } from './source.js';
 import { optionsFor, readRoles, writeRoles } from './roles.js';
 import { combineReplicates } from '../model/replicates.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
@@ -334,26 +334,27 @@ let loading: AbortController | null = null;
 
 async function readFile(
   name: string,
-  read: (onProgress: (done: number, total: number) => void, signal: AbortSignal) => Promise<Uint8Array>,
+  input: Blob | ((onProgress: (done: number, total: number) => void, signal: AbortSignal) => Promise<Uint8Array>),
   options: LoadOptions,
 ): Promise<Prepared> {
   const t0 = performance.now();
   const abort = new AbortController();
   loading = abort;
+  const reading = (done: number, total: number): void =>
+    setTask(total > 0 ? `Reading ${name}… ${fmtBytes(done)} of ${fmtBytes(total)}` : `Reading ${name}… ${fmtBytes(done)}`, done, total);
   try {
     setTask(`Reading ${name}…`);
-    const bytes = await read(
-      (done, total) =>
-        setTask(total > 0 ? `Reading ${name}… ${fmtBytes(done)} of ${fmtBytes(total)}` : `Reading ${name}… ${fmtBytes(done)}`, done, total),
-      abort.signal,
-    );
-    const size = bytes.length;
-    setTask(`Reading ${name}: parsing ${fmtBytes(size)}…`, 0, 1000);
+    // A File is read in the worker; a URL's bytes are fetched here first.
+    const source = input instanceof Blob ? input : await input(reading, abort.signal);
+    const size = source instanceof Blob ? source.size : source.length;
     const { sweep, format } = await parseInWorker(
-      bytes,
+      source,
       name,
       options,
-      (f) => setTask(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * f)}%`, Math.round(1000 * f), 1000),
+      (phase, done, total) =>
+        phase === 'read'
+          ? reading(done, total)
+          : setTask(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * done)}%`, Math.round(1000 * done), 1000),
       abort.signal,
     );
     const notes = sweep.notes?.length ? `; ${sweep.notes.join('; ')}` : '';
@@ -370,7 +371,7 @@ async function readFile(
 /** Generates or reads the sweep a source names. */
 function prepare(source: LoadSource, options: LoadOptions): Promise<Prepared> {
   if (typeof Blob !== 'undefined' && source instanceof Blob) {
-    return readFile(blobName(source), (p, signal) => readBlob(source, p, signal), options);
+    return readFile(blobName(source), source, options);
   }
   if (typeof source === 'object' && source !== null && 'generate' in source) {
     if (Object.keys(options).length > 0)

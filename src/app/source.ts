@@ -8,7 +8,9 @@
 import { proxy, releaseProxy, transfer, wrap } from 'comlink';
 import { SweepError } from '../model/sweep.js';
 import type { LoadOptions } from '../io/table.js';
-import type { ParseApi, Parsed } from '../../workers/parse.worker.js';
+import type { ParseApi, Parsed, ParsePhase } from '../../workers/parse.worker.js';
+
+export type { ParsePhase } from '../../workers/parse.worker.js';
 
 /**
  * The largest file the page reads: one buffer of the bytes, then the columns
@@ -146,15 +148,20 @@ export function urlPath(url: string): string {
   }
 }
 
-/** Reads sweep bytes in a worker (the bytes are moved there); throws SweepError on bad input, LoadCancelled on abort. */
+/**
+ * Reads a sweep in a worker: a File or Blob is read there, in chunks (the
+ * page never holds its bytes); bytes already fetched are moved there. Throws
+ * SweepError on bad input, LoadCancelled on abort (the worker is terminated).
+ */
 export async function parseInWorker(
-  bytes: Uint8Array,
+  input: Blob | Uint8Array,
   name: string,
   options: LoadOptions,
-  onProgress?: (fraction: number) => void,
+  onProgress?: (phase: ParsePhase, done: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<Parsed> {
   checkAbort(signal, name);
+  if (!(input instanceof Uint8Array) && input.size > MAX_FILE_BYTES) throw tooLarge(name, input.size);
   const worker = new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'sweepscope-parse' });
   const remote = wrap<ParseApi>(worker);
   let onAbort = (): void => undefined;
@@ -164,9 +171,12 @@ export async function parseInWorker(
     signal?.addEventListener('abort', onAbort);
   });
   failed.catch(() => undefined);
-  // The bytes move to the worker unless they are a view on part of a buffer.
-  const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  const payload = own ? transfer(bytes, [bytes.buffer as ArrayBuffer]) : bytes;
+  // Bytes move to the worker unless they are a view on part of a buffer; a Blob is passed by reference.
+  let payload: Blob | Uint8Array = input;
+  if (input instanceof Uint8Array) {
+    const own = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength && input.buffer instanceof ArrayBuffer;
+    if (own) payload = transfer(input, [input.buffer as ArrayBuffer]);
+  }
   try {
     return await Promise.race([remote.parse(payload, name, { ...options }, onProgress ? proxy(onProgress) : undefined), failed]);
   } finally {
