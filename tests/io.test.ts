@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dictionary, Int32, Int64, Float64, Table, Utf8, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
+import { asyncError, error } from './sweep-error.js';
+import { rng } from './random-sweep.js';
 import { MISSING_LABEL } from '../src/model/binning.js';
-import { SweepError, validateSweep, type Metric, type Param, type Sweep } from '../src/model/sweep.js';
+import { validateSweep, type Metric, type Param, type Sweep } from '../src/model/sweep.js';
 import { sweepFromArrow, sweepToArrow } from '../src/io/arrow.js';
 import { formatFloat32, parseCsv, writeCsv, writeCsvChunks } from '../src/io/csv.js';
 import { readSweepFile, writeCsvFile, writeSweepFile } from '../src/io/load.js';
@@ -22,16 +24,6 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // ---------------------------------------------------------------------------
 // Random sweeps.
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pieces of labels: CSV specials, unicode, blanks. Every label also gets a letter, so it is never read as a number. */
 const PIECES = ['a', 'b', 'Z', 'x_y', ',', '"', '""', '\n', '\r\n', ' ', 'é', '日本', '🎉', 'ß', '-', '1', '0.5', "'", ';', '\t'];
@@ -531,26 +523,6 @@ describe('CSV syntax', () => {
 
 // ---------------------------------------------------------------------------
 // Errors.
-
-function error(f: () => unknown): SweepError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SweepError);
-    return e as SweepError;
-  }
-  return expect.fail('expected a SweepError');
-}
-
-async function asyncError(f: () => Promise<unknown>): Promise<SweepError> {
-  try {
-    await f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SweepError);
-    return e as SweepError;
-  }
-  return expect.fail('expected a SweepError');
-}
 
 describe('errors', () => {
   it('wrong field count names the line', () => {

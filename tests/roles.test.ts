@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SweepError, validateSweep, type ColumnInfo, type Param, type Sweep } from '../src/model/sweep.js';
+import { error } from './sweep-error.js';
+import { validateSweep, type ColumnInfo, type Param, type Sweep } from '../src/model/sweep.js';
 import { parseCsv, writeCsv } from '../src/io/csv.js';
 import { sweepFromJson } from '../src/io/json.js';
 import { readSweepFile } from '../src/io/load.js';
@@ -43,15 +44,6 @@ const param = (s: Sweep, name: string): Param => {
 const groupName = (s: Sweep): string | null => (s.group >= 0 ? s.params[s.group].name : null);
 const roles = (s: Sweep): Record<string, string> => Object.fromEntries((s.columns ?? []).map((c) => [c.name, c.role]));
 
-function error(f: () => unknown): SweepError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SweepError);
-    return e as SweepError;
-  }
-  return expect.fail('expected a SweepError');
-}
 
 // ---------------------------------------------------------------------------
 // The tools' layouts.
