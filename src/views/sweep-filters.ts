@@ -123,6 +123,9 @@ export class SweepFilters extends DeferredView {
     .chip {
       position: relative;
       display: inline-flex;
+      /* A label of hundreds of characters is cut with an ellipsis (the title has it whole). */
+      max-width: 100%;
+      min-width: 0;
     }
     .opt {
       display: inline-flex;
@@ -135,6 +138,12 @@ export class SweepFilters extends DeferredView {
       padding: 2px 9px;
       font-size: 12px;
       white-space: nowrap;
+      max-width: 100%;
+      min-width: 0;
+    }
+    .opt .label {
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
     .opt[aria-pressed='true'] {
       border: 1px solid var(--sweep-accent);

@@ -92,6 +92,27 @@ describe('opening files in the page', () => {
     }
   });
 
+  it('cuts a label of hundreds of characters to the filters panel, whole in its title', async () => {
+    const { page } = env.setUp();
+    const long = `config_${'very_long_label_'.repeat(20)}`;
+    const path = join(artifacts, 'long.csv');
+    await writeFile(path, [HEADER, ...lines(60).map((l, i) => (i % 2 ? l.replace(/,(adam|sgd|rmsprop),/, `,${long},`) : l))].join('\n'));
+    await pick(page, path);
+    await page.waitForFunction(() => document.getElementById('sweep-name')?.textContent === 'long.csv', { timeout: 30_000 });
+    await page.waitForFunction(
+      (label) => document.querySelector('sweep-filters')?.shadowRoot?.querySelector(`button.opt[data-option="${label}"]`),
+      { timeout: 30_000 },
+      long,
+    );
+    const sizes = await page.$eval('sweep-filters', (el, label) => {
+      const b = el.shadowRoot!.querySelector(`button.opt[data-option="${label}"]`) as HTMLElement;
+      return { chip: b.getBoundingClientRect().width, panel: el.getBoundingClientRect().width, title: b.title };
+    }, long);
+    expect(sizes.chip).toBeGreaterThan(0);
+    expect(sizes.chip).toBeLessThanOrEqual(sizes.panel);
+    expect(sizes.title.startsWith(`${long}:`)).toBe(true);
+  });
+
   it('reads a 200 MB CSV with the bar moving and the page answering clicks, then cancels the next one', async () => {
     const { page, server, log } = env.setUp();
     const big = await bigCsv('big.csv', 200);
