@@ -5,12 +5,25 @@
  * Written: categorical parameters as Dictionary<Utf8, Uint8> (the dictionary is
  * the labels in code order, so codes round-trip exactly), numeric parameters as
  * their raw Float32 values, metrics as Float32. The schema metadata key
- * `sweepscope` holds `{ version: 1, params, metrics, group }`.
+ * `sweepscope` holds `{ version: 1, params, metrics, group, binning? }`:
+ * `binning` ('width' or 'quantile') is how the sweep's binned numeric
+ * parameters were binned, so that reading re-bins them the same way (absent:
+ * equal-width). A numeric parameter with one option per value whose labels are
+ * not simply the values' shortest decimals (`1e-4`, `0.0`: spellings kept from
+ * a CSV or JSON file) has the field metadata key `sweepscope.written`: a JSON
+ * array of `[value, label]` pairs, read back as the column's spellings
+ * (NumericColumn.written), so labels and codes come back as they were.
+ * Both keys are optional additions to format 1: files without them read as
+ * before, and an older reader ignores them (labels then from the values).
  *
  * Read: with that metadata, the sweep as written (LoadOptions override it);
  * without (a foreign file), dictionary columns are categorical parameters
  * (dictionary order kept), Utf8 columns text parameters (natural order),
- * integer and float columns numeric, with the same inference as CSV.
+ * integer and float columns numeric (labelled by their values: Arrow numbers
+ * are binary, with no spelling), with the same inference as CSV. Text columns
+ * give their cells on demand (`cells()`), for a text parameter with more than
+ * 255 distinct values (its most frequent kept, the rest `(other)`) and the
+ * tool layouts.
  *
  * Browser-safe: no Node modules.
  */
@@ -34,23 +47,36 @@ import {
   vectorFromArray,
   type Data,
 } from 'apache-arrow';
-import { MISSING_LABEL } from '../model/binning.js';
-import { MAX_OPTIONS, SweepError, allocF32, allocU8, type Sweep } from '../model/sweep.js';
+import { MAX_BINS, MISSING_LABEL, binNumeric, type BinMode, type Binned } from '../model/binning.js';
+import { MAX_OPTIONS, SweepError, allocF32, allocU8, type Param, type Sweep } from '../model/sweep.js';
 import { NOT_A_NUMBER, parseNumber } from './csv.js';
 import { libraryDetail } from './text.js';
-import { TextDict, buildSweep, finishText, type FileDefaults, type LoadOptions, type RawColumn, type TextColumn } from './table.js';
+import {
+  TextDict,
+  buildSweep,
+  finishText,
+  formatFloat32,
+  type FileDefaults,
+  type LoadOptions,
+  type RawColumn,
+  type TextColumn,
+} from './table.js';
 
 export type { LoadOptions } from './table.js';
 
 /** Schema metadata key of the sweep's structure. */
 export const METADATA_KEY = 'sweepscope';
 export const FORMAT_VERSION = 1;
+/** Field metadata key of a numeric parameter's labels as written: JSON `[[value, label], ...]`. */
+export const WRITTEN_KEY = 'sweepscope.written';
 
 interface SweepMetadata {
   version: number;
   params: string[];
   metrics: string[];
   group: string | null;
+  /** How the binned numeric parameters were binned (absent: equal-width, or none binned). */
+  binning?: BinMode;
 }
 
 // ---------------------------------------------------------------------------
@@ -64,7 +90,9 @@ export function sweepToArrow(sweep: Sweep): Uint8Array {
   sweep.params.forEach((p, i) => {
     if (p.kind === 'numeric' && p.values) {
       const type = new Float32();
-      fields.push(new Field(p.name, type, false));
+      const pairs = spellingsOf(p, p.values, rows);
+      const meta = pairs ? new Map([[WRITTEN_KEY, JSON.stringify(pairs)]]) : undefined;
+      fields.push(new Field(p.name, type, false, meta));
       children.push(makeData({ type, length: rows, nullCount: 0, data: p.values }));
     } else {
       const type = new Dictionary(new Utf8(), new Uint8(), i, false);
@@ -84,10 +112,73 @@ export function sweepToArrow(sweep: Sweep): Uint8Array {
     metrics: sweep.metrics.map((m) => m.name),
     group: sweep.group >= 0 ? sweep.params[sweep.group].name : null,
   };
+  const binning = binningOf(sweep);
+  if (binning) meta.binning = binning;
   const schema = new Schema(fields, new Map([[METADATA_KEY, JSON.stringify(meta)]]));
   const struct = makeData({ type: new Struct(fields), length: rows, nullCount: 0, children });
   const table = new Table(schema, [new RecordBatch(schema, struct)]);
   return tableToIPC(table, 'file');
+}
+
+/**
+ * A numeric parameter's labels as `[value, label]` pairs, when it has one
+ * option per value (not binned) and some label is not the value's shortest
+ * decimal (a spelling kept from a text file); else null.
+ */
+function spellingsOf(p: Param, values: Float32Array, rows: number): [number, string][] | null {
+  const { labels, codes } = p;
+  if (labels.length > MAX_BINS + 1 || values.length < rows || codes.length < rows) return null;
+  const byCode = new Float64Array(labels.length).fill(NaN);
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    const c = codes[i];
+    if (c >= labels.length) return null;
+    if (v !== v) {
+      if (labels[c] !== MISSING_LABEL) return null;
+      continue;
+    }
+    const key = v === 0 ? 0 : v;
+    const prev = byCode[c];
+    if (prev !== prev) byCode[c] = key;
+    else if (prev !== key) return null; // a bin of several values
+  }
+  const pairs: [number, string][] = [];
+  const seen = new Set<number>();
+  let plain = true;
+  byCode.forEach((x, c) => {
+    if (x !== x) return;
+    if (seen.has(x)) plain = false;
+    seen.add(x);
+    pairs.push([x, labels[c]]);
+  });
+  if (!plain || pairs.some(([, l]) => l === MISSING_LABEL || l === '')) return null;
+  return pairs.some(([x, l]) => l !== formatFloat32(x)) ? pairs : null;
+}
+
+function sameBins(b: Binned, p: Param, rows: number): boolean {
+  if (b.labels.length !== p.labels.length || b.labels.some((l, k) => l !== p.labels[k])) return false;
+  for (let i = 0; i < rows; i++) if (b.codes[i] !== p.codes[i]) return false;
+  return true;
+}
+
+/**
+ * How the sweep's binned numeric parameters were binned, as far as their bins
+ * tell (log bins and one option per value do not): the mode that gives the
+ * same labels and codes again; undefined when none tells.
+ */
+function binningOf(sweep: Sweep): BinMode | undefined {
+  const { rows } = sweep;
+  let scratch: Uint8Array | null = null;
+  for (const p of sweep.params) {
+    const values = p.values;
+    if (p.kind !== 'numeric' || !values || values.length !== rows || p.labels.length <= 1) continue;
+    scratch ??= new Uint8Array(rows);
+    const width = binNumeric(values, MAX_BINS, scratch, 'width');
+    if (!width.edges || width.log) continue;
+    if (sameBins(width, p, rows)) return 'width';
+    if (sameBins(binNumeric(values, MAX_BINS, scratch, 'quantile'), p, rows)) return 'quantile';
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------
@@ -141,7 +232,7 @@ function copyNumbers(d: Data, out: Float32Array, off: number): void {
   if (d.nullCount > 0) for (let i = 0; i < n; i++) if (!isValid(d, i)) out[off + i] = NaN;
 }
 
-function numericColumn(name: string, chunks: readonly Data[], rows: number): RawColumn {
+function numericColumn(name: string, chunks: readonly Data[], rows: number, spelled?: string): RawColumn {
   const out = allocF32(rows);
   let off = 0;
   for (const d of chunks) {
@@ -152,7 +243,43 @@ function numericColumn(name: string, chunks: readonly Data[], rows: number): Raw
     const x = out[i];
     if (x === Infinity || x === -Infinity) out[i] = NaN;
   }
-  return { kind: 'numeric', name, values: out };
+  const written = spelled === undefined ? null : writtenOf(spelled, out);
+  return written ? { kind: 'numeric', name, values: out, written } : { kind: 'numeric', name, values: out };
+}
+
+/**
+ * The spellings of a column's values from its `sweepscope.written` field
+ * metadata: only when every value present has one (then only those kept);
+ * null when malformed or incomplete (labels then come from the values).
+ */
+function writtenOf(raw: string, values: Float32Array): Map<number, string> | null {
+  let pairs: unknown;
+  try {
+    pairs = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(pairs) || pairs.length > MAX_BINS) return null;
+  const spelled = new Map<number, string>();
+  for (const pair of pairs as unknown[]) {
+    if (!Array.isArray(pair) || pair.length !== 2) return null;
+    const [x, label] = pair as unknown[];
+    if (typeof x !== 'number' || typeof label !== 'string' || label === '' || label === MISSING_LABEL) return null;
+    const f = Math.fround(x);
+    if (!Number.isFinite(f)) return null;
+    spelled.set(f === 0 ? 0 : f, label);
+  }
+  const present = new Set<number>();
+  let prev = NaN;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v || v === prev) continue;
+    const key = v === 0 ? 0 : v;
+    if (!spelled.has(key)) return null;
+    present.add(key);
+    prev = v;
+  }
+  return present.size === spelled.size ? spelled : new Map([...spelled].filter(([x]) => present.has(x)));
 }
 
 /** Labels of a dictionary vector, `(missing)` for nulls. */
@@ -230,12 +357,20 @@ function dictionaryColumn(name: string, chunks: readonly Data[], rows: number): 
   else for (let i = 0; i < rows; i++) used[wide[i]] = 1;
   let distinct = 0;
   for (const u of used) distinct += u;
+  /** Every row's cell ('' where missing), from per-row indices into `texts`' labels (made on demand). */
+  const cellsOf =
+    (texts: readonly string[], ids: Uint8Array | Uint32Array) =>
+    (): readonly string[] => {
+      const byId = texts.map((l) => (l === MISSING_LABEL ? '' : l));
+      const out = new Array<string>(rows);
+      for (let i = 0; i < rows; i++) out[i] = byId[ids[i]];
+      return out;
+    };
   if (labels.length <= MAX_OPTIONS) {
-    if (allFast) return { kind: 'text', name, distinct, labels, codes: fast, numbers };
-    for (let i = 0; i < rows; i++) fast[i] = wide[i];
-    return { kind: 'text', name, distinct, labels, codes: fast, numbers };
+    if (!allFast) for (let i = 0; i < rows; i++) fast[i] = wide[i];
+    return { kind: 'text', name, distinct, labels, codes: fast, numbers, cells: cellsOf(labels, fast) };
   }
-  if (distinct > MAX_OPTIONS) return { kind: 'text', name, distinct, labels: null, codes: null, numbers };
+  if (distinct > MAX_OPTIONS) return { kind: 'text', name, distinct, labels: null, codes: null, numbers, cells: cellsOf(labels, wide) };
   const compact = new Int32Array(labels.length).fill(-1);
   const kept: string[] = [];
   labels.forEach((l, j) => {
@@ -245,7 +380,7 @@ function dictionaryColumn(name: string, chunks: readonly Data[], rows: number): 
     }
   });
   for (let i = 0; i < rows; i++) fast[i] = compact[wide[i]];
-  return { kind: 'text', name, distinct, labels: kept, codes: fast, numbers };
+  return { kind: 'text', name, distinct, labels: kept, codes: fast, numbers, cells: cellsOf(kept, fast) };
 }
 
 function textColumn(name: string, chunks: readonly Data[], rows: number): TextColumn {
@@ -291,7 +426,20 @@ function textColumn(name: string, chunks: readonly Data[], rows: number): TextCo
     });
     return out;
   };
-  return finishText(name, dict, codes, rows, numbers);
+  // Made on demand: the cells interned again (one string per distinct value), '' where missing.
+  const cells = (): readonly string[] => {
+    const again = new TextDict();
+    const ids = new Int32Array(rows);
+    forEachCell((row, bytes, s, e) => {
+      ids[row] = again.id(bytes, s, e);
+    });
+    // An empty cell and `(missing)` written out are the same option (as finishText has it).
+    const texts = again.keys().map((l) => (l === MISSING_LABEL ? '' : l));
+    const out = new Array<string>(rows);
+    for (let i = 0; i < rows; i++) out[i] = texts[ids[i]];
+    return out;
+  };
+  return { ...finishText(name, dict, codes, rows, numbers), cells };
 }
 
 function readMetadata(name: string, schema: Schema): FileDefaults | undefined {
@@ -309,7 +457,8 @@ function readMetadata(name: string, schema: Schema): FileDefaults | undefined {
     throw new SweepError(`${name}: the '${METADATA_KEY}' schema metadata is malformed: remove it, or write the file again`);
   if (m.version > FORMAT_VERSION)
     throw new SweepError(`${name} was written by a newer sweepscope (format ${m.version}; this one reads ${FORMAT_VERSION}): update sweepscope`);
-  return { params: m.params, metrics: m.metrics, group: typeof m.group === 'string' ? m.group : null };
+  const binning = m.binning === 'width' || m.binning === 'quantile' ? { binning: m.binning } : {};
+  return { params: m.params, metrics: m.metrics, group: typeof m.group === 'string' ? m.group : null, ...binning };
 }
 
 function corruptArrow(name: string, detail: string | null): SweepError {
@@ -620,7 +769,7 @@ export function sweepFromArrow(bytes: Uint8Array, name: string, options: LoadOpt
       if (DataType.isDictionary(t)) return dictionaryColumn(f.name, chunks, rows);
       if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t) || DataType.isBool(t))
         return textColumn(f.name, chunks, rows);
-      if (DataType.isInt(t) || DataType.isFloat(t)) return numericColumn(f.name, chunks, rows);
+      if (DataType.isInt(t) || DataType.isFloat(t)) return numericColumn(f.name, chunks, rows, f.metadata.get(WRITTEN_KEY));
       return { kind: 'other', name: f.name, type: String(t) };
     });
     // Inside the try: text columns read their cells again, lazily, when one is the metric.

@@ -7,7 +7,7 @@
  * Browser-safe: no Node modules.
  */
 
-import { MISSING_LABEL } from '../model/binning.js';
+import { MAX_BINS, MISSING_LABEL } from '../model/binning.js';
 import { allocF32, allocU8 } from '../model/sweep.js';
 import { NOT_A_NUMBER, parseNumber } from './csv.js';
 import { TextDict, finishText, type TextColumn } from './table.js';
@@ -23,18 +23,81 @@ function labelNumber(label: string): number {
   return Number.isFinite(f) ? f : NaN;
 }
 
-/** A Float32 column of a length not known in advance (NaN-filled as it grows). */
+/**
+ * A Float32 column of a length not known in advance (NaN-filled as it grows).
+ * Values set with `setWritten` (numbers read from text: JSON) keep each
+ * distinct value's first spelling while there are at most MAX_BINS of them
+ * (`written()`, as NumericColumn.written); values set with `set` (binary
+ * formats) have none.
+ */
 export class NumberBuilder {
   values: Float32Array;
+  /** Distinct finite value (-0 as 0) → first spelling; null once there are more than MAX_BINS. */
+  private spelled: Map<number, string> | null = new Map();
+  /** Whether some finite value came with its spelling, and whether one came without. */
+  private spelling = false;
+  private unspelled = false;
+  /** The highest row set so far, and whether a row was set again (a value may then be gone). */
+  private last = -1;
+  private again = false;
+  /** The last value spelled (cells often repeat the previous one's value). */
+  private prevKey = NaN;
 
   constructor(capacity: number) {
     this.values = allocF32(Math.max(capacity, 16)).fill(NaN);
   }
 
   set(row: number, x: number): void {
+    if (this.store(row, x)) this.unspelled = true;
+  }
+
+  /** Stores a value; returns whether it is finite (as a float32). */
+  private store(row: number, x: number): boolean {
     if (row >= this.values.length) this.grow(row + 1);
     const f = Math.fround(x);
-    this.values[row] = Number.isFinite(f) ? f : NaN;
+    const finite = Number.isFinite(f);
+    this.values[row] = finite ? f : NaN;
+    if (row <= this.last) this.again = true;
+    else this.last = row;
+    return finite;
+  }
+
+  /** Sets a value read from text: bytes[s, e) is how the file writes it (ASCII, as JSON numbers are). */
+  setWritten(row: number, x: number, bytes: Uint8Array, s: number, e: number): void {
+    if (!this.store(row, x)) return;
+    this.spelling = true;
+    const spelled = this.spelled;
+    if (spelled === null) return;
+    const f = this.values[row];
+    const key = f === 0 ? 0 : f;
+    if (key === this.prevKey || spelled.has(key)) {
+      this.prevKey = key;
+      return;
+    }
+    if (spelled.size === MAX_BINS) {
+      this.spelled = null;
+      return;
+    }
+    let text = '';
+    for (let i = s; i < e; i++) text += String.fromCharCode(bytes[i]);
+    spelled.set(key, text);
+    this.prevKey = key;
+  }
+
+  /**
+   * Each distinct value of the first `rows` as first written, when every
+   * finite one came with its spelling and there are at most MAX_BINS; else null.
+   */
+  written(rows: number): Map<number, string> | null {
+    const spelled = this.spelled;
+    if (!this.spelling || this.unspelled || spelled === null) return null;
+    if (!this.again && rows > this.last) return spelled;
+    // Rows set again (or cut off): keep the spellings of the values still there.
+    const present = new Set<number>();
+    const v = this.values;
+    const n = Math.min(rows, v.length);
+    for (let i = 0; i < n; i++) if (v[i] === v[i]) present.add(v[i] === 0 ? 0 : v[i]);
+    return new Map([...spelled].filter(([x]) => present.has(x)));
   }
 
   private grow(n: number): void {

@@ -4,9 +4,14 @@
  * names (`{"config": {"lr": 0.1}}` is the column `config.lr`); arrays are text
  * (their JSON). Numbers make numeric columns; strings are text, even when they
  * spell numbers (as DuckDB keeps JSON strings as VARCHAR), and a column with
- * both is text; booleans are the text `true` / `false`; null, an absent key and
- * `""` are missing. `NaN`, `Infinity` and `-Infinity` (as Python writes them)
- * are read as missing numbers. Columns come in order of first appearance.
+ * both is text (numbers in it labelled by the shortest decimal of their float32
+ * value); a numeric column with at most 16 distinct values keeps each value's
+ * spelling as written (`0.0`, `1e-4`: NumericColumn.written), as CSV does, so
+ * that parameters are labelled as the file writes them (Arrow and Parquet
+ * numbers are binary: labelled by their values); booleans are the text
+ * `true` / `false`; null, an absent key and `""` are missing. `NaN`,
+ * `Infinity` and `-Infinity` (as Python writes them) are read as missing
+ * numbers. Columns come in order of first appearance.
  *
  * One pass over the UTF-8 bytes, straight into column builders: no string per
  * cell and no object per row (a JSON.parse of the whole file would hold every
@@ -66,12 +71,14 @@ class JsonColumn {
     return t;
   }
 
-  number(row: number, x: number): void {
+  /** A number; `b[s, e)` is its token as written (kept as its label while the column has few distinct values). */
+  number(row: number, x: number, b?: Uint8Array, s = 0, e = 0): void {
     if (this.text) {
       const f = Math.fround(x);
       if (Number.isFinite(f)) this.text.setString(row, formatFloat32(f));
       else this.text.setMissing(row);
-    } else (this.num as NumberBuilder).set(row, x);
+    } else if (b) (this.num as NumberBuilder).setWritten(row, x, b, s, e);
+    else (this.num as NumberBuilder).set(row, x);
   }
 
   bytes(row: number, b: Uint8Array, s: number, e: number): void {
@@ -89,7 +96,8 @@ class JsonColumn {
 
   finish(rows: number): RawColumn {
     if (this.text) return this.text.finish(this.name, rows);
-    return { kind: 'numeric', name: this.name, values: (this.num as NumberBuilder).finish(rows) };
+    const num = this.num as NumberBuilder;
+    return { kind: 'numeric', name: this.name, values: num.finish(rows), written: num.written(rows) };
   }
 }
 
@@ -401,7 +409,7 @@ class JsonReader {
       const e = this.scanNumber();
       if (col) {
         const x = parseNumber(b, s, e);
-        col.number(row, x === NOT_A_NUMBER ? NaN : x);
+        col.number(row, x === NOT_A_NUMBER ? NaN : x, b, s, e);
       }
     } else this.unexpected('where a value should be');
   }
