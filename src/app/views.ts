@@ -8,5 +8,5 @@ import '../views/sweep-filters.js';
 import '../views/sweep-histogram.js';
 import '../views/sweep-matrix.js';
 import '../views/sweep-trellis.js';
-import '../views/sweep-parallel.js';
+import '../views/parallel/sweep-parallel.js';
 import '../views/sweep-table.js';

@@ -10,9 +10,9 @@ import { Session } from '../../src/engine/session.js';
 import type { QuerySpec } from '../../src/engine/types.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
-import '../../src/views/sweep-parallel.js';
+import '../../src/views/parallel/sweep-parallel.js';
 import '../../src/views/sweep-table.js';
-import type { ParallelTimings } from '../../src/views/sweep-parallel.js';
+import type { ParallelTimings } from '../../src/views/parallel/sweep-parallel.js';
 import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
 import { yieldToMain } from '../../src/views/selection.js';
 

@@ -1,0 +1,115 @@
+/**
+ * Export of the parallel view: SVG (the overlay of axes with up to
+ * SVG_MAX_LINES of the sampled lines as paths) and PNG (the WebGL lines with
+ * the overlay drawn over them).
+ */
+
+import { canvasToPng, svgMarkup } from '../export.js';
+import { CATEGORICAL } from '../palette.js';
+import { compileSelection, isSelected, type GroupStats, type RowQuery } from '../selection.js';
+import type { ViewTheme } from '../theme.js';
+import { yOf, type PlotFrame } from './axes.js';
+import { dequantize, type Lines } from './layout.js';
+
+/** Most lines written into an exported SVG. */
+export const SVG_MAX_LINES = 5_000;
+
+/** What the SVG export draws besides the overlay. */
+export interface SvgLines {
+  /** The sampled lines (null: none yet, only the overlay). */
+  readonly lines: Lines | null;
+  /** Axis keys in display order. */
+  readonly order: readonly string[];
+  readonly frame: PlotFrame;
+  /** The state the selection is decided by, and the group stats of its metric when known. */
+  readonly query: RowQuery;
+  readonly stats: GroupStats | null;
+  readonly theme: Pick<ViewTheme, 'bg' | 'muted'>;
+}
+
+/**
+ * The overlay with up to SVG_MAX_LINES sampled lines as paths, as standalone
+ * SVG markup. The lines, a background and a note are added to the live overlay
+ * for the serialization and removed again.
+ */
+export function parallelSvgMarkup(overlay: SVGSVGElement, input: SvgLines): string {
+  const { lines, order, frame: f, theme } = input;
+  const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+  g.setAttribute('class', 'lines');
+  let note: SVGTextElement | null = null;
+  if (lines && order.length > 1) {
+    const n = lines.rows.length;
+    const sel = compileSelection(lines.sweep, input.query, input.stats ?? undefined);
+    const take = Math.min(n, SVG_MAX_LINES);
+    const pick = Array.from({ length: take }, (_, k) => Math.floor((k * n) / take));
+    const ys = order.map((k) => lines.y.get(k) as Uint16Array);
+    const grey = theme.muted;
+    const pathOf = (k: number): string =>
+      ys
+        .map((y, s) => {
+          return `${s ? 'L' : 'M'}${(f.left + s * f.spacing).toFixed(1)},${yOf(f, dequantize(y[k])).toFixed(1)}`;
+        })
+        .join('');
+    const flags = pick.map((k) => isSelected(sel, lines.rows[k]));
+    const unselected = pick.filter((_, j) => !flags[j]);
+    const selected = pick.filter((_, j) => flags[j]);
+    const aU = Math.min(0.5, Math.max(0.04, 40 / Math.max(1, unselected.length)));
+    const aS = Math.min(0.9, Math.max(0.08, 200 / Math.max(1, selected.length)));
+    for (const [list, selectedPass] of [
+      [unselected, false],
+      [selected, true],
+    ] as const)
+      for (const k of list) {
+        const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+        p.setAttribute('d', pathOf(k));
+        p.setAttribute('fill', 'none');
+        p.setAttribute('stroke', selectedPass ? CATEGORICAL[lines.groups[k] % CATEGORICAL.length] : grey);
+        p.setAttribute('stroke-opacity', String(selectedPass ? aS : aU));
+        p.setAttribute('stroke-width', '0.8');
+        g.appendChild(p);
+      }
+    note = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    note.setAttribute('x', String(f.left));
+    note.setAttribute('y', String(f.top + f.height + 16));
+    note.setAttribute('font-size', '10');
+    note.setAttribute('fill', grey);
+    note.textContent = `SVG export: ${take.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} sampled lines (${lines.drawable.toLocaleString('en-US')} trainings)`;
+  }
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', theme.bg);
+  overlay.insertBefore(g, overlay.firstChild);
+  overlay.insertBefore(bg, overlay.firstChild);
+  if (note) overlay.appendChild(note);
+  try {
+    // without the template engine's comment markers
+    return svgMarkup(overlay).replace(/<!--[\s\S]*?-->/g, '');
+  } finally {
+    bg.remove();
+    g.remove();
+    note?.remove();
+  }
+}
+
+/** The lines' canvas with the overlay over it, on `bg`, as one PNG (the canvas keeps its drawing buffer). */
+export async function parallelPng(canvas: HTMLCanvasElement, overlay: SVGSVGElement, bg: string): Promise<Blob> {
+  const out = document.createElement('canvas');
+  out.width = canvas.width;
+  out.height = canvas.height;
+  const ctx = out.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas to render the PNG');
+  ctx.fillStyle = bg;
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  const url = URL.createObjectURL(new Blob([svgMarkup(overlay)], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    ctx.drawImage(img, 0, 0, out.width, out.height);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  return canvasToPng(out);
+}
