@@ -18,7 +18,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -171,6 +171,9 @@ async function main(): Promise<void> {
   console.log(`Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}.`);
   console.log(`Versions: Node ${process.version}, DuckDB (@duckdb/node-api) ${version('@duckdb/node-api')}, papaparse ${version('papaparse')}.`);
   console.log('Figures from one run on a shared machine (other work may be running): read them as rough.');
+  // How busy the machine was: over the number of cores, other work slows every figure.
+  const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ');
+  console.log(`Load average (1, 5, 15 min) at the start: ${load()} (on ${cpu.length} cores).`);
   console.log('Each figure is measured in a fresh process, from the file\'s bytes in memory (sweepscope, papaparse) or its path (DuckDB).');
   console.log('');
   const table: string[] = ['| rows | MB | tool | seconds | rows/s | MB/s | peak RSS (MiB) |', '| ---: | ---: | --- | ---: | ---: | ---: | ---: |'];
@@ -210,6 +213,8 @@ async function main(): Promise<void> {
       rmSync(pq);
     }
     console.log(table.join('\n'));
+    console.log('');
+    console.log(`Load average (1, 5, 15 min) after the table: ${load()}.`);
     console.log('');
     console.log('Hostile files (each must be refused, quickly, in one line):');
     console.log('');

@@ -51,9 +51,80 @@ export function binLabels(edges: readonly number[]): string[] {
   return edges.slice(0, -1).map((lo, i) => `${lo}–${edges[i + 1]}`);
 }
 
+/**
+ * binNumeric for a Float32Array with at most maxBins distinct finite values:
+ * one pass over the float32 bits with a small hash table (codes in order of
+ * first appearance), then the codes renumbered in ascending order of value.
+ * Returns null, having looked at as few rows as it took to find more distinct
+ * values than that (the codes written so far are then overwritten).
+ */
+function fewFloat32(values: Float32Array, maxBins: number, codes: Uint8Array): Binned | null {
+  const n = values.length;
+  let sizeBits = 6;
+  while (1 << sizeBits < maxBins * 4) sizeBits++;
+  const mask = (1 << sizeBits) - 1;
+  const shift = 32 - sizeBits;
+  const slots = new Int32Array(mask + 1).fill(-1); // index into keys
+  const keys = new Uint32Array(maxBins);
+  const firsts: number[] = []; // the first value of each key, as the array holds it
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n);
+  const MISS = 255;
+  let hasMissing = false;
+  let prev = -1;
+  let prevCode = 0;
+  for (let i = 0; i < n; i++) {
+    let b = bits[i];
+    if (b === prev) {
+      codes[i] = prevCode;
+      continue;
+    }
+    prev = b;
+    if ((b & 0x7f800000) === 0x7f800000) {
+      // NaN or ±Infinity: missing.
+      hasMissing = true;
+      codes[i] = prevCode = MISS;
+      continue;
+    }
+    if (b === 0x80000000) b = 0; // -0 is 0
+    let h = Math.imul(b, -1640531535) >>> shift;
+    let k: number;
+    for (;;) {
+      k = slots[h];
+      if (k < 0) {
+        if (firsts.length === maxBins) return null;
+        k = firsts.length;
+        keys[k] = b;
+        slots[h] = k;
+        firsts.push(values[i]);
+        break;
+      }
+      if (keys[k] === b) break;
+      h = (h + 1) & mask;
+    }
+    codes[i] = prevCode = k;
+  }
+  const d = firsts.length;
+  const order = firsts.map((_, k) => k).sort((a, b) => firsts[a] - firsts[b]);
+  const labels = order.map((k) => String(firsts[k]));
+  if (hasMissing) labels.push(MISSING_LABEL);
+  const remap = new Uint8Array(256);
+  let identity = true;
+  order.forEach((k, rank) => {
+    remap[k] = rank;
+    if (k !== rank) identity = false;
+  });
+  remap[MISS] = d;
+  if (!identity || hasMissing) for (let i = 0; i < n; i++) codes[i] = remap[codes[i]];
+  return { labels, codes };
+}
+
 export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: Uint8Array, mode: BinMode = 'width'): Binned {
   const n = values.length;
   const codes = out ?? new Uint8Array(n);
+  if (values instanceof Float32Array && maxBins < 255 && values.byteOffset % 4 === 0) {
+    const few = fewFloat32(values, maxBins, codes);
+    if (few) return few;
+  }
   let min = Infinity;
   let max = -Infinity;
   let hasMissing = false;
