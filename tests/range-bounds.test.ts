@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
-import { inBrush } from '../src/engine/plan.js';
+import { inBrush } from '../src/engine/formulas.js';
 import { parseCsv } from '../src/io/csv.js';
 import { diffAggregates, referenceAggregate } from './reference.js';
 

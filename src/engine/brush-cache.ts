@@ -8,7 +8,7 @@
  */
 
 import type { KernelPlan, TableCounts } from './types.js';
-import type { ResolvedQuery } from './plan.js';
+import type { ResolvedQuery } from './resolve.js';
 
 /** Everything in a query but the brush, and the plan's table shapes (which differ between engines), as a string. */
 export function baselineKey(q: ResolvedQuery, plan: KernelPlan): string {

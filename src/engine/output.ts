@@ -5,7 +5,7 @@
  */
 
 import type { Sweep } from '../model/sweep.js';
-import type { ResolvedQuery } from './plan.js';
+import type { ResolvedQuery } from './resolve.js';
 import type { MetricStats, RawAggregates } from './types.js';
 import { dict, dictFrom } from '../model/dict.js';
 

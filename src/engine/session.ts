@@ -6,7 +6,9 @@
 import { allocF32, allocU32, validateSweep, type Sweep } from '../model/sweep.js';
 import { brushRanges, sortRows } from './row-order.js';
 import { makeLayout, packCodes, DEFAULT_UNIT_BITS, type PackLayout } from './layout.js';
-import { compilePlan, marginalize, resolveQuery, type ResolvedQuery } from './plan.js';
+import { compilePlan } from './plan.js';
+import { marginalize } from './marginalize.js';
+import { resolveQuery, type ResolvedQuery } from './resolve.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
 import { BrushCache } from './brush-cache.js';
 import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates } from './types.js';
@@ -20,7 +22,6 @@ export interface QueryResult {
   engineMs: number;
 }
 
-/** Packs a sweep's parameter codes (shared memory where possible). */
 /**
  * Packs a sweep's parameter codes (shared memory where possible), with the
  * rows sorted by (group, first metric) so brush moves on that metric visit

@@ -18,7 +18,8 @@ import { formatFloat32 } from '../io/table.js';
 import { csvField } from '../io/csv.js';
 import { MISSING_LABEL } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
-import { inBrush, resolveQuery, shownValue } from '../engine/plan.js';
+import { inBrush, shownValue } from '../engine/formulas.js';
+import { resolveQuery } from '../engine/resolve.js';
 import { mix32 } from '../synth/prng.js';
 
 /** The parts of a view state (or a QuerySpec) that decide which rows are selected. */

@@ -1,12 +1,27 @@
 /**
  * In-browser side of tests/browser/gpu.test.ts: runs the WebGPU engine and the
- * CPU engine on the same sweeps and queries and reports every difference.
+ * CPU engine on the same sweeps and queries and reports every difference
+ * (WebGPU validation errors included: each engine run is inside an error
+ * scope), and reads host-written records back through the count shader's
+ * struct declarations.
  */
 
+import countWgsl from '../../shaders/count.wgsl?raw';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import { Session } from '../../src/engine/session.js';
 import { WebGpuEngine } from '../../src/engine/gpu/gpu-engine.js';
 import { acquireGpu } from '../../src/engine/gpu/device.js';
+import { FILTER_RECORD, GROUP_RECORD, PLAN_ARRAY, recordsBlock, TASK, TASK_BYTES } from '../../src/engine/gpu/count-layout.js';
+import {
+  appendStruct,
+  loaderName,
+  scalarBits,
+  U32Writer,
+  wordsConstName,
+  writeStruct,
+  type StructValues,
+  type WgslStruct,
+} from '../../src/engine/gpu/wgsl-struct.js';
 import { createEngine } from '../../src/engine/create-engine.js';
 import type { QuerySpec } from '../../src/engine/types.js';
 import type { Sweep } from '../../src/model/sweep.js';
@@ -24,19 +39,41 @@ export interface CheckReport {
 /** Means within 1e-6 relative, counts exact. */
 const REL = 1e-6;
 
+/** A WebGPU engine and its device, for error scopes around its runs. */
+interface Gpu {
+  engine: WebGpuEngine;
+  device: GPUDevice;
+}
+
+async function openGpu(chunkRows?: number): Promise<Gpu> {
+  const ctx = await acquireGpu();
+  return { engine: await WebGpuEngine.create({ chunkRows }, ctx), device: ctx.device };
+}
+
+/** Runs `f` inside a validation error scope; an error caught there is a difference in `report`. */
+async function scoped<T>(device: GPUDevice, what: string, report: CheckReport, f: () => Promise<T>): Promise<T> {
+  device.pushErrorScope('validation');
+  try {
+    return await f();
+  } finally {
+    const err = await device.popErrorScope();
+    if (err) report.differences.push(`${what}: WebGPU validation error: ${err.message}`);
+  }
+}
+
 /**
  * Runs `specs` on the WebGPU engine and the CPU engine and lists the differences.
- * `engine`: an engine to load the sweep into (reused across sweeps: creating a
+ * `shared`: an engine to load the sweep into (reused across sweeps: creating a
  * device and compiling the shaders takes seconds on SwiftShader); else a new one.
  */
-async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, label = '', engine?: WebGpuEngine): Promise<CheckReport> {
-  const gpu = engine ?? (await WebGpuEngine.create({ chunkRows }));
-  const report: CheckReport = { adapter: gpu.info.adapter ?? '', compared: 0, differences: [], incremental: 0 };
+async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, label = '', shared?: Gpu): Promise<CheckReport> {
+  const gpu = shared ?? (await openGpu(chunkRows));
+  const report: CheckReport = { adapter: gpu.engine.info.adapter ?? '', compared: 0, differences: [], incremental: 0 };
   try {
-    const g = await Session.open(sweep, gpu);
+    const g = await scoped(gpu.device, `${label} load`, report, () => Session.open(sweep, gpu.engine));
     const c = await Session.open(sweep, new InlineCpuEngine());
     for (const spec of specs) {
-      const a = (await g.query(spec)).json;
+      const a = (await scoped(gpu.device, `${label} ${JSON.stringify(spec)}`, report, () => g.query(spec))).json;
       const b = (await c.query(spec)).json;
       const d = diffAggregates(a, b, REL);
       if (d) report.differences.push(`${label} ${JSON.stringify(spec)}: ${d}`);
@@ -44,9 +81,118 @@ async function compare(sweep: Sweep, specs: QuerySpec[], chunkRows?: number, lab
     }
     report.incremental = g.brushQueries;
   } finally {
-    if (!engine) await gpu.dispose();
+    if (!shared) await gpu.engine.dispose();
   }
   return report;
+}
+
+/** Distinct values for every field: u32 with the high bit set, negative i32, fractional f32. */
+function sampleValues<F extends string>(s: WgslStruct<F>, seed: number): StructValues<F> {
+  const out: Partial<StructValues<F>> = {};
+  s.fields.forEach(([name, type], i) => {
+    const k = seed * 64 + i + 1;
+    out[name] = type === 'u32' ? (0x80000000 + k * 0x10101) >>> 0 : type === 'i32' ? -k * 1001 : k * -1.375;
+  });
+  return out as StructValues<F>;
+}
+
+/**
+ * Host writes a Task uniform and two group and two filter records into a
+ * plan array (after some filler words); a compute shader made of count.wgsl's
+ * own record declarations and loaders copies every field of the Task and of
+ * the second record of each kind (bitcast to u32) into an output buffer; each
+ * word must equal the bits the host wrote.
+ */
+async function recordLayout(): Promise<{ checked: number; differences: string[] }> {
+  const { device } = await acquireGpu();
+  const differences: string[] = [];
+  const buffers: GPUBuffer[] = [];
+  const S = GPUBufferUsage;
+  const buffer = (size: number, usage: GPUBufferUsageFlags): GPUBuffer => {
+    const b = device.createBuffer({ size: Math.ceil(Math.max(16, size) / 16) * 16, usage });
+    buffers.push(b);
+    return b;
+  };
+  try {
+    device.pushErrorScope('validation');
+    const task = sampleValues(TASK, 0);
+    const groups = [sampleValues(GROUP_RECORD, 1), sampleValues(GROUP_RECORD, 2)];
+    const filters = [sampleValues(FILTER_RECORD, 3), sampleValues(FILTER_RECORD, 4)];
+    const plan = new U32Writer();
+    plan.u32(0xdeadbeef).u32(0xfeedface).u32(0x0badf00d);
+    const groupAt = plan.length;
+    for (const g of groups) appendStruct(plan, GROUP_RECORD, g);
+    const filterAt = plan.length;
+    for (const f of filters) appendStruct(plan, FILTER_RECORD, f);
+    const taskBytes = new ArrayBuffer(TASK_BYTES);
+    writeStruct(new DataView(taskBytes), 0, TASK, task);
+
+    // what the shader must read: [struct, field, bits], in copy order
+    const expected: [string, string, number][] = [];
+    const copies: string[] = [];
+    const copy = <F extends string>(s: WgslStruct<F>, values: StructValues<F>, from: string): void => {
+      for (const [name, type] of s.fields) {
+        copies.push(`  copied[${expected.length}u] = bitcast<u32>(${from}.${name});`);
+        expected.push([s.name, name, scalarBits(type, values[name])]);
+      }
+    };
+    copy(TASK, task, 'task');
+    copy(GROUP_RECORD, groups[1], 'g');
+    copy(FILTER_RECORD, filters[1], 'f');
+    const code = [
+      recordsBlock(countWgsl),
+      `@group(0) @binding(0) var<storage, read> ${PLAN_ARRAY}: array<u32>;`,
+      '@group(0) @binding(1) var<uniform> task: Task;',
+      '@group(0) @binding(2) var<storage, read_write> copied: array<u32>;',
+      '@compute @workgroup_size(1)',
+      'fn main() {',
+      `  let g = ${loaderName(GROUP_RECORD)}(${groupAt}u + ${wordsConstName(GROUP_RECORD)});`,
+      `  let f = ${loaderName(FILTER_RECORD)}(${filterAt}u + ${wordsConstName(FILTER_RECORD)});`,
+      ...copies,
+      '}',
+    ].join('\n');
+    const module = device.createShaderModule({ code, label: 'record copy' });
+    for (const m of (await module.getCompilationInfo()).messages)
+      if (m.type === 'error') differences.push(`record copy shader ${m.lineNum}:${m.linePos}: ${m.message}`);
+    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+
+    const image = plan.bytes();
+    const planBuf = buffer(image.byteLength, S.STORAGE | S.COPY_DST);
+    device.queue.writeBuffer(planBuf, 0, image.buffer, image.byteOffset, image.byteLength);
+    const taskBuf = buffer(TASK_BYTES, S.UNIFORM | S.COPY_DST);
+    device.queue.writeBuffer(taskBuf, 0, taskBytes);
+    const outBytes = expected.length * 4;
+    const outBuf = buffer(outBytes, S.STORAGE | S.COPY_SRC);
+    const readBuf = buffer(outBytes, S.MAP_READ | S.COPY_DST);
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: { buffer: planBuf } },
+        { binding: 1, resource: { buffer: taskBuf, size: TASK_BYTES } },
+        { binding: 2, resource: { buffer: outBuf } },
+      ],
+    });
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+    enc.copyBufferToBuffer(outBuf, 0, readBuf, 0, outBytes);
+    device.queue.submit([enc.finish()]);
+    await readBuf.mapAsync(GPUMapMode.READ, 0, outBytes);
+    const got = new Uint32Array(readBuf.getMappedRange(0, outBytes).slice(0));
+    readBuf.unmap();
+    expected.forEach(([struct, field, bits], i) => {
+      if (got[i] !== bits) differences.push(`${struct}.${field}: the shader read 0x${got[i].toString(16)}, the host wrote 0x${bits.toString(16)}`);
+    });
+    const err = await device.popErrorScope();
+    if (err) differences.push(`WebGPU validation error: ${err.message}`);
+    return { checked: expected.length, differences };
+  } finally {
+    for (const b of buffers) b.destroy();
+    device.destroy();
+  }
 }
 
 function merge(reports: CheckReport[]): CheckReport {
@@ -69,7 +215,7 @@ const api = {
   async randomSweeps(first: number, count: number, queries: number): Promise<CheckReport> {
     const out: CheckReport[] = [];
     // One engine for all the sweeps: each is loaded in place of the one before (as the page does).
-    const gpu = await WebGpuEngine.create();
+    const gpu = await openGpu();
     try {
       for (let s = first; s < first + count; s++) {
         const sweep = randomSweep(s);
@@ -77,10 +223,12 @@ const api = {
         out.push(await compare(sweep, specs, undefined, `sweep ${s}`, gpu));
       }
     } finally {
-      await gpu.dispose();
+      await gpu.engine.dispose();
     }
     return merge(out);
   },
+
+  recordLayout,
 
   /** Edge cases: one option, 255 options (tables beyond workgroup memory), nothing selected, one-value brush, brush moves. */
   async edgeCases(): Promise<CheckReport> {

@@ -7,14 +7,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TASK_FIELDS, wgslStructFields } from '../../src/engine/gpu/task-writer.js';
+import { COUNT_CONSTANTS, countRecordsWgsl, recordsBlock, wgslOverrides } from '../../src/engine/gpu/count-layout.js';
 import { openTestPage, REPO_ROOT } from './harness.js';
 import { usePage } from './setup.js';
 
 describe('the count shader layout', () => {
-  it('matches the host writer field for field', () => {
-    const wgsl = readFileSync(join(REPO_ROOT, 'shaders/count.wgsl'), 'utf8');
-    expect(wgslStructFields(wgsl, 'Task')).toEqual([...TASK_FIELDS]);
+  const wgsl = readFileSync(join(REPO_ROOT, 'shaders/count.wgsl'), 'utf8');
+
+  it('declares the structs and record loaders the host writes (generated from count-layout.ts)', () => {
+    // on a change in count-layout.ts, paste the expected block between the markers of count.wgsl
+    expect(recordsBlock(wgsl)).toBe(countRecordsWgsl());
+  });
+
+  it('declares exactly the override constants the host sets', () => {
+    expect(wgslOverrides(wgsl).sort()).toEqual(Object.keys(COUNT_CONSTANTS).sort());
   });
 });
 
@@ -26,6 +32,13 @@ describe('the WebGPU engine in Chromium', () => {
     const { page } = env.setUp();
     const adapter = await page.evaluate(() => window.gpuChecks.adapter().catch((e: Error) => ({ name: `none: ${e.message}`, software: false })));
     expect(adapter.name, 'no WebGPU adapter: Chromium must run with --enable-unsafe-webgpu').not.toMatch(/^none/);
+  });
+
+  it('reads the records the host writes field for field, through the WGSL declarations', async () => {
+    const { page } = env.setUp();
+    const r = await page.evaluate(() => window.gpuChecks.recordLayout());
+    expect(r.differences).toEqual([]);
+    expect(r.checked).toBeGreaterThan(40);
   });
 
   it.each([1, 21])('equals the CPU engine on 20 random sweeps from seed %i', async (first) => {

@@ -6,41 +6,28 @@
  */
 
 import countWgsl from '../../../shaders/count.wgsl?raw';
-import { f32ToOrdered } from '../f32.js';
 import { mergeStats, statsRows } from '../kernel.js';
 import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from '../types.js';
+import {
+  COUNT_CONSTANTS,
+  HIST_TOTAL,
+  HIST_TOTALS,
+  KIND,
+  LOCAL_SIZE,
+  TASK,
+  TASK_BYTES,
+  TRELLIS_PLANE,
+  TRELLIS_PLANES,
+  WORKGROUP_SIZE as WG,
+  type Task,
+} from './count-layout.js';
 import { acquireGpu, GpuUnavailable, type GpuContext } from './device.js';
-import { TASK_BYTES, U32Writer, writeTask, type Task } from './task-writer.js';
+import { planImage } from './plan-image.js';
+import { writeStruct } from './wgsl-struct.js';
 
-const WG = 256;
-/** Counters a workgroup keeps in its own memory (LOCAL_SIZE in count.wgsl). */
-export const LOCAL_SIZE = 4096;
-/** Unit width for GPU tables: a pair table of two 5-bit units is 2^11 x 2 counters, which fit LOCAL_SIZE. */
+/** Unit width for GPU tables: a pair table of two 5-bit units is 2^10 keys x 2 counters, which fit LOCAL_SIZE. */
 export const GPU_TABLE_UNIT_BITS = 5;
 const MAX_WORKGROUPS = 1024;
-const KIND = { hist: 0, pair: 1, trellis: 2 } as const;
-const ORDERED_MIN = -0x7fffffff;
-const ORDERED_MAX = 0x7fffffff;
-
-/** An f32-representable bound (or ±Infinity) as the shader's ordered integer. */
-function orderedBound(x: number): number {
-  if (x === Infinity) return ORDERED_MAX;
-  if (x === -Infinity) return ORDERED_MIN;
-  return f32ToOrdered(x);
-}
-
-/** The k of raw trellis sums: the largest with |v| 2^k < 2^30 for every value of the metric's domain. */
-function rawSumShift(plan: KernelPlan): number {
-  let maxAbs = 0;
-  for (let g = 0; g < plan.groups; g++) {
-    const lo = plan.guessOrigin[g];
-    const hi = plan.guessScale[g] > 0 ? lo + plan.bins / plan.guessScale[g] : lo;
-    maxAbs = Math.max(maxAbs, Math.abs(lo), Math.abs(hi));
-  }
-  if (!(maxAbs > 0) || !Number.isFinite(maxAbs)) return 0;
-  // one bit of headroom: hi is recovered from the guess scale and may round
-  return Math.max(-126, Math.min(126, 28 - Math.ceil(Math.log2(maxAbs))));
-}
 
 export interface WebGpuEngineOptions {
   /** Rows per buffer chunk; default: as many as the device's limits allow (tests force tiny chunks). */
@@ -148,7 +135,7 @@ export class WebGpuEngine implements Engine {
     });
     const pipeline = await device.createComputePipelineAsync({
       layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main' },
+      compute: { module, entryPoint: 'main', constants: COUNT_CONSTANTS },
     });
     const err = await device.popErrorScope();
     if (err) {
@@ -217,34 +204,6 @@ export class WebGpuEngine implements Engine {
     return mergeStats([statsRows(d, metric, group, groups, 0, d.rows)], groups);
   }
 
-  /** The plan's per-query data: thresholds, per-group bounds, filters, allow tables. */
-  private planImage(plan: KernelPlan): {
-    data: Uint32Array;
-    thrOffset: number;
-    groupOffset: number;
-    filterOffset: number;
-    allowOffset: number;
-    rawShift: number;
-  } {
-    const w = new U32Writer();
-    const rawShift = plan.normalize ? 0 : rawSumShift(plan);
-    const thrOffset = w.length;
-    for (const t of plan.thresholds) w.i32(orderedBound(t));
-    const groupOffset = w.length;
-    for (let g = 0; g < plan.groups; g++) {
-      // trellis sums: normalized, x = (v - origin) * scale is the shown value; raw, v * 2^rawShift exactly
-      w.i32(orderedBound(plan.brushLo[g])).i32(orderedBound(plan.brushHi[g]));
-      w.f32(plan.guessOrigin[g]).f32(plan.guessScale[g]);
-      if (plan.normalize) w.f32(plan.shownOrigin[g]).f32(plan.shownScale[g]);
-      else w.f32(0).f32(2 ** rawShift);
-    }
-    const filterOffset = w.length;
-    for (const f of plan.filters) w.u32(f.field.word).u32(f.field.shift).u32(f.field.mask).u32(f.offset);
-    const allowOffset = w.length;
-    for (const a of plan.allow) w.u32(a);
-    return { data: w.bytes(), thrOffset, groupOffset, filterOffset, allowOffset, rawShift };
-  }
-
   run(plan: KernelPlan): Promise<TableCounts> {
     return this.execute(plan);
   }
@@ -272,8 +231,8 @@ export class WebGpuEngine implements Engine {
   private async execute(plan: KernelPlan, only?: number): Promise<TableCounts> {
     this.check();
     if (!this.data) throw new Error('WebGpuEngine: no sweep loaded');
-    const img = this.planImage(plan);
-    const histSize = plan.groups * plan.bins * 2 + 3;
+    const img = planImage(plan);
+    const histSize = plan.groups * plan.bins * 2 + HIST_TOTALS;
     const cells = plan.nPrimary * plan.nSecondary;
     const common: Partial<Task> = {
       words: plan.words,
@@ -326,7 +285,7 @@ export class WebGpuEngine implements Engine {
     const trellisOffset = out;
     if (plan.countOnly < 0)
       for (const t of plan.trellisTables)
-        add({ kind: KIND.trellis, aWord: t.a.word, aShift: t.a.shift, aMask: t.a.mask, aBits: t.aBits }, t.size * cells * 3);
+        add({ kind: KIND.trellis, aWord: t.a.word, aShift: t.a.shift, aMask: t.a.mask, aBits: t.aBits }, t.size * cells * TRELLIS_PLANES);
     const outBytes = out * 4;
     if (only !== undefined) tasks.splice(0, tasks.length, ...tasks.filter((t) => t.kind === only));
 
@@ -339,7 +298,7 @@ export class WebGpuEngine implements Engine {
 
     const taskBytes = new ArrayBuffer(slots * this.taskStride);
     const view = new DataView(taskBytes);
-    this.chunks.forEach((c, ci) => tasks.forEach((t, ti) => writeTask(view, (ci * tasks.length + ti) * this.taskStride, { ...t, rows: c.rows })));
+    this.chunks.forEach((c, ci) => tasks.forEach((t, ti) => writeStruct(view, (ci * tasks.length + ti) * this.taskStride, TASK, { ...t, rows: c.rows })));
     const q = this.device.queue;
     q.writeBuffer(this.planBuf.buffer as GPUBuffer, 0, img.data.buffer, img.data.byteOffset, img.data.byteLength);
     q.writeBuffer(this.taskBuf.buffer as GPUBuffer, 0, taskBytes);
@@ -390,18 +349,20 @@ export class WebGpuEngine implements Engine {
       for (const t of plan.trellisTables) {
         const n = t.size * cells;
         for (let k = 0; k < n; k++) {
-          const count = u[src + k];
+          const count = u[src + TRELLIS_PLANE.count * n + k];
+          const lo = u[src + TRELLIS_PLANE.sumLo * n + k];
+          const hi = u[src + TRELLIS_PLANE.sumHi * n + k];
           trellisCount[dst + k] = count;
-          trellisSum[dst + k] = (u[src + 2 * n + k] * 4294967296 + u[src + n + k] - count * offset) / unit;
+          trellisSum[dst + k] = (hi * 4294967296 + lo - count * offset) / unit;
         }
-        src += 3 * n;
+        src += TRELLIS_PLANES * n;
         dst += n;
       }
     }
     return {
-      missing: u[histLen],
-      baseline: u[histLen + 1],
-      selected: u[histLen + 2],
+      missing: u[histLen + HIST_TOTAL.missing],
+      baseline: u[histLen + HIST_TOTAL.baseline],
+      selected: u[histLen + HIST_TOTAL.selected],
       hist: u.slice(0, histLen),
       pairs: u.slice(pairOffset, trellisOffset),
       trellisCount,
