@@ -53,11 +53,11 @@ export const MAX_COLUMNS = 4096;
 export const MAX_FIELD_BYTES = 1 << 20;
 
 /** Delimiters the reader recognizes, in order of preference on ties. */
-const DELIMITERS = [COMMA, TAB, SEMICOLON, PIPE] as const;
-const DELIMITER_NAMES: Readonly<Record<number, string>> = { [COMMA]: 'comma', [TAB]: 'tab', [SEMICOLON]: 'semicolon', [PIPE]: '|' };
+export const DELIMITERS = [COMMA, TAB, SEMICOLON, PIPE] as const;
+export const DELIMITER_NAMES: Readonly<Record<number, string>> = { [COMMA]: 'comma', [TAB]: 'tab', [SEMICOLON]: 'semicolon', [PIPE]: '|' };
 /** Lines after the header, and bytes, that the delimiter is sniffed from. */
-const SAMPLE_LINES = 20;
-const SAMPLE_BYTES = 4 << 20;
+export const SAMPLE_LINES = 20;
+export const SAMPLE_BYTES = 4 << 20;
 
 // ---------------------------------------------------------------------------
 // Numbers from bytes.
@@ -87,7 +87,7 @@ const MISSING_TOKENS = new Set([
 /** Returned by parseNumber for a cell that is text, not a number. */
 export const NOT_A_NUMBER = Infinity;
 
-function latin1(b: Uint8Array, s: number, e: number): string {
+export function latin1(b: Uint8Array, s: number, e: number): string {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
   return out;
@@ -180,7 +180,7 @@ function token(b: Uint8Array, s: number, e: number): number {
  * A digit string with a leading zero (`007`, `-01`, `00.5`; not `0`, `0.5`,
  * `0e0`): an identifier whose zeros matter, read as text in CSV columns.
  */
-function leadingZero(b: Uint8Array, s: number, e: number): boolean {
+export function leadingZero(b: Uint8Array, s: number, e: number): boolean {
   while (s < e && (b[s] === SPACE || b[s] === TAB)) s++;
   if (s < e && (b[s] === 45 || b[s] === 43)) s++;
   return e - s >= 2 && b[s] === 48 && b[s + 1] >= 48 && b[s + 1] <= 57;
@@ -200,7 +200,7 @@ function trim(b: Uint8Array, s: number, e: number): void {
 // Tokenizer.
 
 /** Splits CSV bytes into fields; the value of the last field read is vbuf[vs, ve). */
-class Tokenizer {
+export class Tokenizer {
   pos: number;
   line = 1;
   vbuf: Uint8Array;
@@ -440,7 +440,7 @@ class Tokenizer {
 // Before the body: the header line, the delimiter, the column names.
 
 /** Where the header starts: past blank lines and `#` comment lines. */
-function findHeader(buf: Uint8Array, start: number, name: string): { pos: number; line: number } {
+export function findHeader(buf: Uint8Array, start: number, name: string): { pos: number; line: number } {
   const len = buf.length;
   const expect = 'expected a header line with column names, then one row per training';
   if (start >= len) throw new SweepError(`${name} is empty: ${expect}`);
@@ -465,14 +465,14 @@ function findHeader(buf: Uint8Array, start: number, name: string): { pos: number
 }
 
 /** Set by sniffRecord: where the next record starts. */
-let REC_END = 0;
+export let REC_END = 0;
 
 /**
  * The fields in the record at p, with `delim` (quotes as the tokenizer reads
  * them), stopping at `stop`; -1 when the record runs past `stop` before the end
  * of the input. Allocates nothing.
  */
-function sniffRecord(buf: Uint8Array, p: number, stop: number, delim: number): number {
+export function sniffRecord(buf: Uint8Array, p: number, stop: number, delim: number): number {
   let n = 1;
   let atStart = true;
   let inQuotes = false;
@@ -511,7 +511,7 @@ function sniffRecord(buf: Uint8Array, p: number, stop: number, delim: number): n
  * with it, found without allocating (a header of a million commas is refused
  * before anything is made per column).
  */
-function sniff(buf: Uint8Array, start: number): { delim: number; fields: number } {
+export function sniff(buf: Uint8Array, start: number): { delim: number; fields: number } {
   const len = buf.length;
   let best = COMMA;
   let bestFields = 0;
@@ -552,7 +552,7 @@ function some(items: readonly (string | number)[], max = 5): string {
 }
 
 /** Column names: empty ones called `column<i>` (i from 0, as DuckDB's read_csv names them), duplicates renamed `a_1`, `a_2`; `empty` gets the indices of empty ones. */
-function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): string[] {
+export function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): string[] {
   const taken = new Set<string>(raw);
   const seen = new Set<string>();
   const names: string[] = [];
@@ -578,7 +578,7 @@ function uniqueNames(raw: readonly string[], empty: number[], notes: string[]): 
   return names;
 }
 
-function emptyNameNote(names: readonly string[], empty: readonly number[]): string {
+export function emptyNameNote(names: readonly string[], empty: readonly number[]): string {
   if (empty.length === 1) return `column ${empty[0] + 1} has no name: called it ${names[empty[0]]}`;
   return `${empty.length} columns have no name: called them ${some(empty.map((i) => names[i]))}`;
 }
@@ -900,7 +900,7 @@ export function parseCsv(
   return sweep;
 }
 
-function unknown(name: string, what: string, col: string, names: readonly string[]): SweepError {
+export function unknown(name: string, what: string, col: string, names: readonly string[]): SweepError {
   return new SweepError(`${name}: unknown ${what} '${col}' (columns: ${names.join(', ')})`);
 }
 
