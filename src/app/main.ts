@@ -4,16 +4,15 @@
  * the worker CPU engine), the linked views of src/views on the aggregates of
  * the current view state, and `window.sweepscope` for automation (see api.ts).
  *
- * The coordinator: this module owns the explorer's ViewState. Views dispatch
- * `view-change` events (bubbling, composed) with a partial state; the page
- * merges it, writes it to the URL (history.replaceState, so a copied link
- * restores the view) and runs one query for it, at most one per animation
- * frame; the answer and the state go to every view.
+ * The coordinator (src/app/coordinator.ts) owns the explorer's ViewState,
+ * its queries and the answer the views draw. Views dispatch `view-change`
+ * events (bubbling, composed) with a partial state; this module hands it to
+ * the coordinator, writes it to the URL (history.replaceState, so a copied
+ * link restores the view), and renders what the coordinator shows.
  *
- * Concurrency: every query (the views' and `sweepscope.query`'s) goes through
- * one LatestWins scheduler, so at most one runs and one waits; queries and
- * sweep loads take turns on the engine (`exclusive`), so a query never runs
- * while the engine's sweep is being replaced.
+ * Concurrency: queries and sweep loads take turns on the engine
+ * (`exclusive`), so a query never runs while the engine's sweep is being
+ * replaced; the coordinator is told of a new sweep in the same turn.
  */
 
 import { render } from 'lit';
@@ -21,7 +20,7 @@ import { browserCores, createBrowserWorkerEngine } from '../engine/browser-worke
 import { createEngine, parseEngineChoice, type EngineChoice } from '../engine/create-engine.js';
 import { FallbackEngine } from '../engine/fallback-engine.js';
 import type { AggregateJson } from '../engine/output.js';
-import { LatestWins, ShowNewer } from '../engine/scheduler.js';
+import { Coordinator } from './coordinator.js';
 import { packInWorker } from './pack.js';
 import { Session, type QueryResult } from '../engine/session.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
@@ -37,7 +36,7 @@ import { combineReplicates } from '../model/replicates.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { readViewState, writeViewState } from '../views/url-state.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, specOf, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
 import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
 import './style.css';
 
@@ -95,10 +94,16 @@ function update(): void {
   scheduled = true;
   requestAnimationFrame(() => {
     scheduled = false;
-    render(pageView(state, actions), root);
+    renderNow();
   });
 }
 function renderNow(): void {
+  // What the views draw comes from the coordinator (it is created below; nothing renders before).
+  state.explorer = coordinator.state;
+  state.busy = coordinator.busy;
+  const shown = coordinator.shown;
+  state.result = shown ? { json: shown.result.json, engineMs: shown.result.engineMs, totalMs: shown.totalMs } : null;
+  state.error = coordinator.error ?? notice;
   render(pageView(state, actions), root);
 }
 
@@ -139,91 +144,28 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
 let session: Session | null = null;
 let sweepName = '';
 
-interface Answer {
-  result: QueryResult;
-  session: Session;
-}
-
-interface Deferred {
-  promise: Promise<void>;
-  resolve: () => void;
-}
-function deferred(): Deferred {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-/** Resolved (and replaced) each time a query finishes: a superseded caller waits on it before it asks again. */
-let finished = deferred();
-
-const scheduler = new LatestWins<QuerySpec, Answer>(async (spec) => {
-  try {
-    return await exclusive(async () => {
-      const s = session;
-      if (!s) throw new SweepError('no sweep is loaded: load one first with window.sweepscope.load(…)');
-      return { result: await s.query(spec), session: s };
-    });
-  } finally {
-    const f = finished;
-    finished = deferred();
-    f.resolve();
-  }
-});
-
-/**
- * Runs `spec` through the scheduler until it has its own answer; null once
- * `wanted()` says a newer request made it pointless (superseded form queries).
- */
-async function answer(spec: QuerySpec, wanted: () => boolean = () => true): Promise<Answer | null> {
-  for (;;) {
-    const next = finished.promise;
-    const a = await scheduler.submit(spec);
-    if (a !== null) return a;
-    if (!wanted()) return null;
-    // Another query took our place: it runs after the one in flight; ask again then.
-    await next;
-    if (!wanted()) return null;
-  }
-}
-
-/** The page's own queries: which answers the views show. */
-const order = new ShowNewer();
-
-/**
- * Runs a query for the page and shows its answer. Never rejects: a failure is
- * shown (the views keep the last answer) and resolves to false.
- *
- * An answer newer than the one shown is shown even when a later query is
- * already asked for: while a brush is dragged, a query is asked for every
- * frame, and the views follow at the engine's pace rather than wait for the
- * drag to stop. The scheduler (LatestWins) drops the queries that were never
- * started in favour of the newest.
- */
-async function showQuery(spec: QuerySpec): Promise<boolean> {
-  const id = order.ask();
-  const wanted = (): boolean => order.isNewest(id);
-  state.busy = true;
-  update();
-  const t0 = performance.now();
-  try {
-    const a = await answer(spec, wanted);
-    if (a === null || a.session !== session || !order.offer(id)) return false;
-    state.result = { json: a.result.json, engineMs: a.result.engineMs, totalMs: performance.now() - t0 };
-    state.error = null;
-    if (!wanted()) update();
-    return true;
-  } catch (e) {
-    if (wanted()) state.error = `Query failed: ${oneLine(errorMessage(e))}`;
-    return false;
-  } finally {
-    if (wanted()) {
-      flushUrlWrite();
-      state.busy = false;
+/** The view state, its queries and the answer the views draw (src/app/coordinator.ts). */
+const coordinator = new Coordinator<QueryResult>(
+  {
+    frame: (f) => void requestAnimationFrame(f),
+    now: () => performance.now(),
+    exclusive,
+    changed: () => {
+      // The address catches up before the page says it is idle.
+      if (!coordinator.busy) flushUrlWrite();
       update();
-    }
-  }
-}
+    },
+  },
+  fromUrl.state,
+);
 
+/** A page-level notice in the error line (the address's state partly ignored, a view reset); a view change clears it. */
+let notice: string | null = urlNotice;
+
+/** The default view state (the matrix encoding kept: a view-only choice). */
+function defaultState(): ViewState {
+  return { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: coordinator.state.matrixEncoding };
+}
 
 /** Writes the view state into the address (rows, seed, engine and other keys stay). */
 function writeUrl(v: ViewState): void {
@@ -252,21 +194,11 @@ let urlTimer = 0;
 let lastUrlWrite = -Infinity;
 function scheduleUrlWrite(): void {
   const wait = lastUrlWrite + URL_EVERY_MS - performance.now();
-  if (wait <= 0) writeUrl(state.explorer);
-  else if (urlTimer === 0) urlTimer = window.setTimeout(() => writeUrl(state.explorer), wait);
+  if (wait <= 0) writeUrl(coordinator.state);
+  else if (urlTimer === 0) urlTimer = window.setTimeout(() => writeUrl(coordinator.state), wait);
 }
 function flushUrlWrite(): void {
-  if (urlTimer !== 0) writeUrl(state.explorer);
-}
-
-/** A query for the current view state is due at the next animation frame (at most one a frame). */
-let queryFrame = 0;
-function scheduleQuery(): void {
-  if (queryFrame !== 0) return;
-  queryFrame = requestAnimationFrame(() => {
-    queryFrame = 0;
-    if (session) void showQuery(specOf(state.explorer));
-  });
+  if (urlTimer !== 0) writeUrl(coordinator.state);
 }
 
 /** A view asked for a change: merge it, put it in the address, and query (next frame). */
@@ -274,10 +206,9 @@ function onViewChange(e: Event): void {
   const detail = (e as ViewChangeEvent).detail;
   if (typeof detail !== 'object' || detail === null) return;
   e.stopPropagation();
-  state.explorer = { ...state.explorer, ...structuredClone(detail) };
+  notice = null;
+  coordinator.change(detail);
   scheduleUrlWrite();
-  update();
-  scheduleQuery();
 }
 root.addEventListener(VIEW_CHANGE, onViewChange);
 
@@ -404,8 +335,6 @@ function summary(s: Session): SweepSummary {
 function installSweep(s: Session, prepared: Prepared): void {
   state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: prepared.detail };
   state.data = s.sweep;
-  state.result = null;
-  state.error = null;
 }
 
 /** Loads after the first start from the default view state: the address's state was for the start-up sweep. */
@@ -467,6 +396,8 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
       const old = session;
       try {
         session = await Session.fromPacked(prepared.sweep, packed, eng);
+        // Queried from now on, in the same turn on the engine: no query reaches the sweep it replaced.
+        coordinator.setTarget(session, mode === 'new' && loadsDone > 0 ? defaultState() : undefined);
       } catch (e) {
         // Put the previous sweep back, so its session keeps answering.
         if (old) await eng.load(old.packed).catch(() => undefined);
@@ -483,19 +414,17 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
           ? { source, options, columns: read.columns, metric: read.metrics[0]?.name ?? '', overrides: new Map() }
           : null;
     state.columns = shownColumns(read.columns);
-    if (loadsDone++ > 0 && mode === 'new')
-      state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
+    const firstLoad = loadsDone++ === 0;
+    if (!firstLoad) notice = null;
     renderNow();
-    const firstLoad = loadsDone === 1;
-    if (!(await showQuery(specOf(state.explorer))) && state.error !== null) {
+    if (!(await coordinator.show()) && coordinator.error !== null) {
       // The state (from the address, say) does not fit this sweep: say why, and show the default view.
-      const why = state.error;
-      state.explorer = { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: state.explorer.matrixEncoding };
-      await showQuery(specOf(state.explorer));
-      if (state.error === null) state.error = `${why} (the view was reset)`;
+      const why = coordinator.error;
+      coordinator.state = defaultState();
+      await coordinator.show();
+      if (coordinator.error === null) notice = `${why} (the view was reset)`;
     }
-    if (firstLoad && urlNotice !== null && state.error === null) state.error = urlNotice;
-    writeUrl(state.explorer);
+    writeUrl(coordinator.state);
     renderNow();
   } catch (e) {
     const message = oneLine(errorMessage(e));
@@ -653,10 +582,10 @@ const api: SweepscopeApi = {
     return session ? summary(session) : null;
   },
   get state(): ViewState {
-    return structuredClone(state.explorer);
+    return structuredClone(coordinator.state);
   },
   get lastResult(): AggregateJson | null {
-    return state.result?.json ?? null;
+    return coordinator.shown?.result.json ?? null;
   },
   load(source: LoadSource, options?: LoadOptions): Promise<void> {
     return load(source, options);
@@ -664,7 +593,7 @@ const api: SweepscopeApi = {
   async query(spec: QuerySpec): Promise<AggregateJson> {
     const checked = checkQuerySpec(spec);
     await started;
-    const a = await answer(checked);
+    const a = await coordinator.answer(checked);
     if (a === null) throw new Error('internal error: an automation query was dropped');
     return a.result.json;
   },
