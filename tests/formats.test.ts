@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { readSweepBytes } from '../src/io/read.js';
+import { readSweepBytes, readSweepChunks } from '../src/io/read.js';
 import { SweepError, type Sweep } from '../src/model/sweep.js';
 
 const enc = new TextEncoder();
@@ -228,5 +228,40 @@ describe('files that are not tables', () => {
   it('reads a table with no extension by its content', async () => {
     expect(rowsOf(await read(enc.encode(csvText(';')), 'results'))).toEqual(EXPECTED);
     expect(rowsOf(await read(enc.encode(JSON.stringify(ROWS)), 'results.csv'))).toEqual(EXPECTED);
+  });
+});
+
+describe('read as it arrives, in chunks', () => {
+  async function* chunked(b: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+  }
+  it.each([1, 7, 4096, 1 << 20])('a CSV in chunks of %i bytes reads as the whole file does', async (size) => {
+    // Long enough (> 64 KiB) for the streamed path.
+    const rows = Array.from({ length: 3000 }, (_, i) => `${['adam', 'sgd', '"sgd, momentum"'][i % 3]},${[0.1, 0.01][i % 2]},${['cifar10', 'mnist'][i % 2]},${((i * 37) % 1000) / 1000}`);
+    const bytes = enc.encode(['opt,lr,dataset,acc', ...rows, 'x,0.1,mnist'].join('\r\n'));
+    const whole = await readSweepBytes(bytes, 'big.csv', OPTIONS);
+    let read = 0;
+    const streamed = await readSweepChunks(chunked(bytes, size), 'big.csv', OPTIONS, (n) => (read = n));
+    expect(read).toBe(bytes.length);
+    expect(streamed.rows).toBe(3001);
+    expect(streamed.notes).toEqual(whole.notes);
+    expect(streamed.params.map((p) => [p.name, p.labels, Array.from(p.codes)])).toEqual(whole.params.map((p) => [p.name, p.labels, Array.from(p.codes)]));
+    expect(Array.from(streamed.metrics[0].values)).toEqual(Array.from(whole.metrics[0].values));
+  });
+
+  it('gathers what is not plain CSV (gzip, JSON, Parquet) and reads it by its content', async () => {
+    const gz = gzipSync(enc.encode(csvText('\t')));
+    expect(rowsOf(await readSweepChunks(chunked(gz, 5), 'r.gz', OPTIONS))).toEqual(EXPECTED);
+    const json = enc.encode(JSON.stringify(ROWS));
+    expect(rowsOf(await readSweepChunks(chunked(json, 3), 'r', OPTIONS))).toEqual(EXPECTED);
+  });
+
+  it('gives the same messages for bad input cut across chunks', async () => {
+    const text = `opt,acc\n${'a,1\n'.repeat(30000)}"b,2\nc,3\n`;
+    const bytes = enc.encode(text);
+    const whole = await readSweepBytes(bytes, 'f.csv').then(() => 'read', (e: Error) => e.message);
+    const streamed = await readSweepChunks(chunked(bytes, 999), 'f.csv').then(() => 'read', (e: Error) => e.message);
+    expect(streamed).toBe(whole);
+    expect(streamed).toMatch(/^f\.csv line 30002: a quoted field in column 'opt' is never closed/);
   });
 });

@@ -4,8 +4,7 @@
 // progress bar and answering clicks. Started by src/app/source.ts; a Cancel
 // terminates it.
 import { expose, transfer } from 'comlink';
-import { formatLabel, readSweepBytes, type DetectedFormat } from '../src/io/read.js';
-import { readBlob } from '../src/app/source.js';
+import { formatLabel, readSweepBytes, readSweepChunks, type DetectedFormat } from '../src/io/read.js';
 import type { LoadOptions } from '../src/io/table.js';
 import type { Sweep } from '../src/model/sweep.js';
 
@@ -21,6 +20,20 @@ function transferable(sweep: Sweep): ArrayBuffer[] {
   }
   for (const m of sweep.metrics) add(m.values);
   return [...buffers];
+}
+
+/** A Blob's bytes in the chunks its stream gives. */
+async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
+  const reader = blob.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
 }
 
 export interface Parsed {
@@ -48,26 +61,30 @@ export const parseApi = {
   ): Promise<Parsed> {
     let last = -1;
     let lastRead = 0;
-    const bytes =
-      input instanceof Uint8Array
-        ? input
-        : await readBlob(input, (done, total) => {
-            // About 100 messages back to the page.
-            if (done - lastRead >= total / 100 || done === total) {
-              lastRead = done;
-              void onProgress?.('read', done, total);
-            }
-          });
     const progress = (f: number): void => {
+      // At most about 100 messages back to the page.
       if (f - last >= 0.01 || f >= 1) {
         last = f;
         void onProgress?.('parse', f, 1);
       }
     };
     let detected: DetectedFormat | null = null;
-    const sweep = await readSweepBytes(bytes, name, options, progress, {}, (f) => (detected = f));
+    const onDetected = (f: DetectedFormat): void => void (detected = f);
+    let sweep: Sweep;
+    const size = input instanceof Uint8Array ? input.length : input.size;
+    if (input instanceof Uint8Array) sweep = await readSweepBytes(input, name, options, progress, {}, onDetected);
+    else {
+      // A File: read in chunks; plain CSV is parsed as it arrives.
+      const read = (done: number): void => {
+        if (done - lastRead >= size / 100 || done === size) {
+          lastRead = done;
+          void onProgress?.('read', done, size);
+        }
+      };
+      sweep = await readSweepChunks(blobChunks(input), name, options, read, progress, {}, onDetected);
+    }
     const format = detected ? formatLabel(detected) : 'table';
-    return transfer({ sweep, format, bytes: bytes.length }, transferable(sweep));
+    return transfer({ sweep, format, bytes: size }, transferable(sweep));
   },
 };
 

@@ -5,12 +5,12 @@
  * IPC, chosen by extension.
  */
 
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { SweepError, type Sweep } from '../model/sweep.js';
 import { sweepToArrow } from './arrow.js';
 import { writeCsvBytes } from './csv.js';
-import { readSweepBytes, type ReadLimits } from './read.js';
+import { readSweepChunks, type ReadLimits } from './read.js';
 import type { LoadOptions } from './table.js';
 
 export type { LoadOptions } from './table.js';
@@ -35,35 +35,23 @@ function fileError(e: unknown, verb: 'read' | 'write', path: string): Error {
   }
 }
 
-/** A whole file as bytes (read in pieces: works past readFile's 2 GiB limit). */
-async function readBytes(path: string, onProgress?: (fraction: number) => void): Promise<Uint8Array> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-  } catch (e) {
-    throw fileError(e, 'read', path);
-  }
-  try {
-    const size = (await fh.stat()).size;
-    let bytes: Uint8Array;
+/** Bytes read from disk at a time. */
+const PIECE = 16 << 20;
+
+/** A file's bytes in pieces of PIECE (fresh buffers: a reader may keep them). */
+async function* fileChunks(fh: FileHandle, size: number, path: string): AsyncGenerator<Uint8Array> {
+  let pos = 0;
+  for (;;) {
+    const piece = new Uint8Array(Math.max(1, Math.min(PIECE, size - pos)));
+    let bytesRead: number;
     try {
-      bytes = new Uint8Array(size);
-    } catch {
-      throw new SweepError(`cannot read '${path}': the file (${(size / 2 ** 30).toFixed(1)} GiB) is too large to load at once`);
+      ({ bytesRead } = await fh.read(piece, 0, piece.length, pos));
+    } catch (e) {
+      throw fileError(e, 'read', path);
     }
-    const piece = 64 << 20;
-    let pos = 0;
-    while (pos < size) {
-      const { bytesRead } = await fh.read(bytes, pos, Math.min(piece, size - pos), pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      onProgress?.(pos / size);
-    }
-    return pos === size ? bytes : bytes.subarray(0, pos);
-  } catch (e) {
-    throw fileError(e, 'read', path);
-  } finally {
-    await fh.close();
+    if (bytesRead === 0) return;
+    pos += bytesRead;
+    yield bytesRead === piece.length ? piece : piece.subarray(0, bytesRead);
   }
 }
 
@@ -82,8 +70,26 @@ export async function readSweepFile(
   onProgress?: (fraction: number) => void,
   limits: ReadLimits = {},
 ): Promise<Sweep> {
-  const bytes = await readBytes(path, part(onProgress, 0, 0.2));
-  return readSweepBytes(bytes, path, options, part(onProgress, 0.2, 1), limits);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw fileError(e, 'read', path);
+  }
+  try {
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+    } catch (e) {
+      throw fileError(e, 'read', path);
+    }
+    // Plain CSV is parsed as it is read (the reading is the progress); other formats are read whole, then parsed.
+    const reading = part(onProgress, 0, 0.6);
+    const onRead = reading && ((bytes: number): void => reading(size > 0 ? bytes / size : 1));
+    return await readSweepChunks(fileChunks(fh, size, path), path, options, onRead, part(onProgress, 0.6, 1), limits);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Reads a CSV file into a Sweep (any table file is read by its content; kept for callers that name CSV). */

@@ -10,11 +10,12 @@
 import { SweepError, type Sweep } from '../model/sweep.js';
 import { sweepFromArrow } from './arrow.js';
 import { parseCsv } from './csv.js';
+import { CsvStreamReader } from './csv-stream.js';
 import { DEFAULT_MAX_DECODED_BYTES, decompress } from './decompress.js';
 import { sweepFromJson } from './json.js';
 import { sweepFromParquet } from './parquet.js';
 import { refusalMessage, sniff, type Codec, type TableFormat } from './sniff.js';
-import type { LoadOptions } from './table.js';
+import { buildSweep, type LoadOptions } from './table.js';
 
 export { DEFAULT_MAX_DECODED_BYTES } from './decompress.js';
 
@@ -165,4 +166,77 @@ async function readTable(
       }
     }
   }
+}
+
+/** Bytes gathered from a stream before deciding how to read it. */
+const SNIFF_BYTES = 1 << 16;
+
+function concatBytes(parts: readonly Uint8Array[], total: number, name: string): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(total);
+  } catch {
+    throw new SweepError(`cannot read '${name}': the file (${(total / 2 ** 30).toFixed(1)} GiB) is too large to load at once`);
+  }
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/**
+ * Reads a sweep from a file's chunks as they arrive (a File's stream in the
+ * page's worker, the file on disk in the CLI). Plain CSV text is parsed while
+ * it is read, with only an incomplete record kept between chunks
+ * (csv-stream.ts); anything else (compressed, UTF-16, JSON, Arrow, Parquet) is
+ * gathered and read as `readSweepBytes` reads it. `onRead` hears the bytes
+ * read so far; `onProgress` the fraction of the parsing of gathered bytes.
+ */
+export async function readSweepChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  name: string,
+  options: LoadOptions = {},
+  onRead?: (bytes: number) => void,
+  onProgress?: (fraction: number) => void,
+  limits: ReadLimits = {},
+  onDetected?: (format: DetectedFormat) => void,
+): Promise<Sweep> {
+  const it = chunks[Symbol.asyncIterator]();
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  let ended = false;
+  const next = async (): Promise<Uint8Array | null> => {
+    const r = await it.next();
+    if (r.done) return null;
+    bytes += r.value.length;
+    onRead?.(bytes);
+    return r.value;
+  };
+  while (bytes < SNIFF_BYTES) {
+    const c = await next();
+    if (c === null) {
+      ended = true;
+      break;
+    }
+    parts.push(c);
+  }
+  const head = concatBytes(parts, bytes, name);
+  const s = sniff(head);
+  if (ended || s.kind !== 'table' || s.format !== 'csv') {
+    // Not plain CSV (or all of it is here already): the whole file, read by its content.
+    const rest = [head];
+    for (let c = await next(); c !== null; c = await next()) rest.push(c);
+    return readSweepBytes(concatBytes(rest, bytes, name), name, options, onProgress, limits, onDetected);
+  }
+  onDetected?.({ format: 'csv', compression: [] });
+  const reader = new CsvStreamReader(name, options);
+  reader.push(head);
+  for (let c = await next(); c !== null; c = await next()) reader.push(c);
+  const { columns, rows, notes } = reader.finish();
+  const sweep = buildSweep(columns, rows, name, options, {}, notes);
+  onProgress?.(1);
+  return sweep;
 }
