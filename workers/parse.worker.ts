@@ -44,7 +44,7 @@ export interface Parsed {
   bytes: number;
 }
 
-/** What the worker is doing: reading the file's bytes (done and total in bytes), or parsing them (a fraction, total 1). */
+/** What the worker is doing: reading the file's bytes (done and total in bytes; rows read so far for CSV), or parsing them (a fraction, total 1). */
 export type ParsePhase = 'read' | 'parse';
 
 export const parseApi = {
@@ -57,7 +57,7 @@ export const parseApi = {
     input: Blob | Uint8Array,
     name: string,
     options: LoadOptions,
-    onProgress?: (phase: ParsePhase, done: number, total: number) => void,
+    onProgress?: (phase: ParsePhase, done: number, total: number, rows?: number) => void,
   ): Promise<Parsed> {
     let last = -1;
     let lastRead = 0;
@@ -75,10 +75,10 @@ export const parseApi = {
     if (input instanceof Uint8Array) sweep = await readSweepBytes(input, name, options, progress, {}, onDetected);
     else {
       // A File: read in chunks; plain CSV is parsed as it arrives.
-      const read = (done: number): void => {
+      const read = (done: number, rows?: number): void => {
         if (done - lastRead >= size / 100 || done === size) {
           lastRead = done;
-          void onProgress?.('read', done, size);
+          void onProgress?.('read', done, size, rows);
         }
       };
       sweep = await readSweepChunks(blobChunks(input), name, options, read, progress, {}, onDetected);

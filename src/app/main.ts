@@ -271,8 +271,12 @@ async function readFile(
   const t0 = performance.now();
   const abort = new AbortController();
   loading = abort;
-  const reading = (done: number, total: number): void =>
-    setTask(total > 0 ? `Reading ${name}… ${fmtBytes(done)} of ${fmtBytes(total)}` : `Reading ${name}… ${fmtBytes(done)}`, done, total);
+  const reading = (done: number, total: number, rows?: number): void =>
+    setTask(
+      `Reading ${name}… ${fmtBytes(done)}${total > 0 ? ` of ${fmtBytes(total)}` : ''}${rows ? `, ${fmtInt(rows)} rows` : ''}`,
+      done,
+      total,
+    );
   try {
     setTask(`Reading ${name}…`);
     // A File is read in the worker; a URL's bytes are fetched here first.
@@ -282,9 +286,9 @@ async function readFile(
       source,
       name,
       options,
-      (phase, done, total) =>
+      (phase, done, total, rows) =>
         phase === 'read'
-          ? reading(done, total)
+          ? reading(done, total, rows)
           : setTask(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * done)}%`, Math.round(1000 * done), 1000),
       abort.signal,
     );

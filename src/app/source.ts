@@ -157,7 +157,7 @@ export async function parseInWorker(
   input: Blob | Uint8Array,
   name: string,
   options: LoadOptions,
-  onProgress?: (phase: ParsePhase, done: number, total: number) => void,
+  onProgress?: (phase: ParsePhase, done: number, total: number, rows?: number) => void,
   signal?: AbortSignal,
 ): Promise<Parsed> {
   checkAbort(signal, name);

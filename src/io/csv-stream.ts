@@ -240,6 +240,11 @@ export class CsvStreamReader {
     private readonly options: LoadOptions = {},
   ) {}
 
+  /** Rows read so far (for progress). */
+  get rowsRead(): number {
+    return this.row;
+  }
+
   /** Bytes held now: the incomplete record (or the prelude) not yet read. */
   get pendingBytes(): number {
     return this.used;

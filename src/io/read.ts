@@ -193,13 +193,14 @@ function concatBytes(parts: readonly Uint8Array[], total: number, name: string):
  * it is read, with only an incomplete record kept between chunks
  * (csv-stream.ts); anything else (compressed, UTF-16, JSON, Arrow, Parquet) is
  * gathered and read as `readSweepBytes` reads it. `onRead` hears the bytes
- * read so far; `onProgress` the fraction of the parsing of gathered bytes.
+ * read so far (and, for CSV, the rows); `onProgress` the fraction of the
+ * parsing of gathered bytes.
  */
 export async function readSweepChunks(
   chunks: AsyncIterable<Uint8Array>,
   name: string,
   options: LoadOptions = {},
-  onRead?: (bytes: number) => void,
+  onRead?: (bytes: number, rows?: number) => void,
   onProgress?: (fraction: number) => void,
   limits: ReadLimits = {},
   onDetected?: (format: DetectedFormat) => void,
@@ -208,11 +209,12 @@ export async function readSweepChunks(
   const parts: Uint8Array[] = [];
   let bytes = 0;
   let ended = false;
+  let reader: CsvStreamReader | null = null;
   const next = async (): Promise<Uint8Array | null> => {
     const r = await it.next();
     if (r.done) return null;
     bytes += r.value.length;
-    onRead?.(bytes);
+    onRead?.(bytes, reader?.rowsRead);
     return r.value;
   };
   while (bytes < SNIFF_BYTES) {
@@ -232,10 +234,11 @@ export async function readSweepChunks(
     return readSweepBytes(concatBytes(rest, bytes, name), name, options, onProgress, limits, onDetected);
   }
   onDetected?.({ format: 'csv', compression: [] });
-  const reader = new CsvStreamReader(name, options);
-  reader.push(head);
-  for (let c = await next(); c !== null; c = await next()) reader.push(c);
-  const { columns, rows, notes } = reader.finish();
+  const csv = new CsvStreamReader(name, options);
+  reader = csv;
+  csv.push(head);
+  for (let c = await next(); c !== null; c = await next()) csv.push(c);
+  const { columns, rows, notes } = csv.finish();
   const sweep = buildSweep(columns, rows, name, options, {}, notes);
   onProgress?.(1);
   return sweep;

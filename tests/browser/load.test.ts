@@ -121,9 +121,13 @@ describe('opening files in the page', () => {
     // While it loads: the bar's values, and a click that opens the Generate dialog and closes it.
     const seen = new Set<number>();
     let clicked = false;
+    // The label counts bytes and the rows read so far (CSV is parsed as it is read).
+    let rowsShown = false;
     while (await page.$('#progress')) {
       const v = await page.$eval('#progress progress', (e) => (e as HTMLProgressElement).value / ((e as HTMLProgressElement).max || 1)).catch(() => -1);
       if (v >= 0) seen.add(Math.round(v * 100));
+      const label = await page.$eval('#progress-label', (e) => e.textContent ?? '').catch(() => '');
+      if (/ of [\d.]+ MB, [\d,]+ rows$/.test(label)) rowsShown = true;
       if (!clicked && seen.size >= 2) {
         await page.click('#generate-open');
         expect(await page.$eval('#generate-dialog', (d) => (d as HTMLDialogElement).open)).toBe(true);
@@ -133,6 +137,7 @@ describe('opening files in the page', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(clicked).toBe(true);
+    expect(rowsShown).toBe(true);
     expect(seen.size).toBeGreaterThanOrEqual(3);
     await page.waitForFunction((n) => window.sweepscope.rows === n, { timeout: 90_000 }, big.rows);
     expect(await shownRows(page)).toBe(big.rows);
