@@ -9,6 +9,10 @@
  * - DuckDB's read_csv (`CREATE TABLE t AS SELECT * FROM read_csv(...)`) with
  *   1 and 2 threads;
  * - papaparse (`Papa.parse(text, { dynamicTyping: true })` on the decoded text);
+ * - the page (headless Chromium, the dev server): the CSV opened through the
+ *   file picker, read in the parse worker as it streams in; the time until its
+ *   trainings are read (the status line's own figure) and until the page shows
+ *   the first answer (read, pack in a worker, load onto the engine, query);
  * - two hostile files: a 200 MB quoted field that is never closed, and a 50 MB
  *   line with no line break.
  *
@@ -27,6 +31,7 @@ import { readSweepBytes } from '../src/io/read.js';
 import { packSweep } from '../src/engine/session.js';
 import { SweepError, type Sweep } from '../src/model/sweep.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
+import { launchChromium, openAppPage, PAGE_SERVER_CONFIG, startDevServer, type Chromium, type DevServer } from '../tests/browser/harness.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -158,6 +163,32 @@ function version(pkg: string): string {
   }
 }
 
+/**
+ * Opens `file` in the page through the file picker; seconds until the status
+ * line says the trainings were read (its own figure: read + parse in the
+ * worker) and until the views show the first answer.
+ */
+async function measurePage(chromium: Chromium, server: DevServer, file: string, rows: number): Promise<{ read: number; open: number }> {
+  const { page } = await openAppPage(chromium.browser, server.origin, '?rows=1000&seed=1');
+  try {
+    const input = await page.$('#file-input');
+    if (!input) throw new Error('the page has no file input');
+    const t0 = Date.now();
+    await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(file);
+    await page.waitForFunction(
+      (n) => window.sweepscope.rows === n && !document.getElementById('progress') && window.sweepscope.lastResult?.rows === n,
+      { timeout: 600_000, polling: 50 },
+      rows,
+    );
+    const open = (Date.now() - t0) / 1000;
+    const detail = await page.$eval('sweep-status', (e) => e.shadowRoot?.textContent ?? '');
+    const ms = /trainings read in ([\d,.]+) ms/.exec(detail);
+    return { read: ms ? Number(ms[1].replace(/,/g, '')) / 1000 : NaN, open };
+  } finally {
+    await page.close();
+  }
+}
+
 const fmt = (x: number, digits = 2): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 const millions = (x: number): string => (Number.isFinite(x) ? `${(x / 1e6).toFixed(2)} M` : '—');
 
@@ -183,7 +214,15 @@ async function main(): Promise<void> {
     );
     console.error(table[table.length - 1]);
   };
+  let server: DevServer | null = null;
+  let chromium: Chromium | null = null;
   try {
+    try {
+      server = await startDevServer(PAGE_SERVER_CONFIG);
+      chromium = await launchChromium();
+    } catch (e) {
+      console.log(`(no page figures: ${e instanceof Error ? e.message : String(e)})`);
+    }
     for (const rows of sizes) {
       const csv = join(dir, `sweep-${rows}.csv`);
       const pq = join(dir, `sweep-${rows}.parquet`);
@@ -205,6 +244,11 @@ async function main(): Promise<void> {
       ] as const) {
         const m = runChild(tool, csv);
         row(rows, mb, label + (m.note ? ` (${m.note})` : ''), m.seconds, m.peakRssMiB);
+      }
+      if (server && chromium) {
+        const pg = await measurePage(chromium, server, csv, rows);
+        row(rows, mb, "sweepscope CSV in the page's worker, streamed (read + parse)", pg.read, NaN);
+        row(rows, mb, 'sweepscope CSV in the page, to the first answer (+ pack, load, query)', pg.open, NaN);
       }
       const p = runChild('sweepscope', pq);
       row(rows, pqMb, 'sweepscope Parquet parse', p.seconds, p.peakRssMiB);
@@ -232,6 +276,8 @@ async function main(): Promise<void> {
       rmSync(path);
     }
   } finally {
+    await chromium?.close();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
