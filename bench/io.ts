@@ -9,8 +9,8 @@
  * - DuckDB's read_csv (`CREATE TABLE t AS SELECT * FROM read_csv(...)`) with
  *   1 and 2 threads;
  * - papaparse (`Papa.parse(text, { dynamicTyping: true })` on the decoded text);
- * - the page (headless Chromium, the dev server): the CSV opened through the
- *   file picker, read in the parse worker as it streams in; the time until its
+ * - the page (headless Chromium, the production build served as `sweepscope
+ *   open` serves it): the CSV opened through the file picker, read in the parse worker as it streams in; the time until its
  *   trainings are read (the status line's own figure) and until the page shows
  *   the first answer (read, pack in a worker, load onto the engine, query);
  * - two hostile files: a 200 MB quoted field that is never closed, and a 50 MB
@@ -31,7 +31,9 @@ import { readSweepBytes } from '../src/io/read.js';
 import { packSweep } from '../src/engine/session.js';
 import { SweepError, type Sweep } from '../src/model/sweep.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
-import { launchChromium, openAppPage, PAGE_SERVER_CONFIG, startDevServer, type Chromium, type DevServer } from '../tests/browser/harness.js';
+import { build } from 'vite';
+import { startOpenServer, type OpenServer } from '../src/cli/open.js';
+import { launchChromium, openAppPage, REPO_ROOT, type Chromium } from '../tests/browser/harness.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const require = createRequire(import.meta.url);
@@ -168,8 +170,8 @@ function version(pkg: string): string {
  * line says the trainings were read (its own figure: read + parse in the
  * worker) and until the views show the first answer.
  */
-async function measurePage(chromium: Chromium, server: DevServer, file: string, rows: number): Promise<{ read: number; open: number }> {
-  const { page } = await openAppPage(chromium.browser, server.origin, '?rows=1000&seed=1');
+async function measurePage(chromium: Chromium, origin: string, file: string, rows: number): Promise<{ read: number; open: number }> {
+  const { page } = await openAppPage(chromium.browser, origin, '?rows=1000&seed=1');
   try {
     const input = await page.$('#file-input');
     if (!input) throw new Error('the page has no file input');
@@ -214,11 +216,11 @@ async function main(): Promise<void> {
     );
     console.error(table[table.length - 1]);
   };
-  let server: DevServer | null = null;
   let chromium: Chromium | null = null;
+  const pageDir = join(dir, 'page');
   try {
     try {
-      server = await startDevServer(PAGE_SERVER_CONFIG);
+      await build({ root: REPO_ROOT, configFile: join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: pageDir, emptyOutDir: true } });
       chromium = await launchChromium();
     } catch (e) {
       console.log(`(no page figures: ${e instanceof Error ? e.message : String(e)})`);
@@ -245,8 +247,10 @@ async function main(): Promise<void> {
         const m = runChild(tool, csv);
         row(rows, mb, label + (m.note ? ` (${m.note})` : ''), m.seconds, m.peakRssMiB);
       }
-      if (server && chromium) {
-        const pg = await measurePage(chromium, server, csv, rows);
+      if (chromium) {
+        // The production page as `sweepscope open` serves it (the file it serves is not used: the picker reads the CSV).
+        const server: OpenServer = await startOpenServer({ file: csv, pageDir, port: 0 });
+        const pg = await measurePage(chromium, server.origin, csv, rows).finally(() => server.close());
         row(rows, mb, "sweepscope CSV in the page's worker, streamed (read + parse)", pg.read, NaN);
         row(rows, mb, 'sweepscope CSV in the page, to the first answer (+ pack, load, query)', pg.open, NaN);
       }
@@ -277,7 +281,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await chromium?.close();
-    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
