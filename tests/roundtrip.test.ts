@@ -28,6 +28,7 @@ import {
 } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
+import { rng as mulberry32 } from './random-sweep.js';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
 import type { QuerySpec } from '../src/engine/types.js';
@@ -40,16 +41,6 @@ import { SweepError, type Sweep } from '../src/model/sweep.js';
 // ---------------------------------------------------------------------------
 // Seeded randomness.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, n: number): number => Math.floor(rng() * n);
