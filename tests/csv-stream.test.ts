@@ -10,7 +10,7 @@ import { rng } from './random-sweep.js';
 import { MISSING_LABEL } from '../src/model/binning.js';
 import { SweepError } from '../src/model/sweep.js';
 import { NOT_A_NUMBER, leadingZero, parseNumber, readCsvColumns, type CsvColumns } from '../src/io/csv.js';
-import { CsvStreamReader, readCsvStream } from '../src/io/csv-stream.js';
+import { CsvStreamReader } from '../src/io/csv-stream.js';
 import type { LoadOptions } from '../src/io/table.js';
 import { CSV_CASES as DUCKDB_CASES } from './csv-cases.js';
 
@@ -186,17 +186,6 @@ describe('streamed CSV: the same as the whole-buffer reader', () => {
     // Some tables have columns that meet text late (the documented difference), not all.
     expect(differences).toBeGreaterThan(0);
     expect(differences).toBeLessThan(200);
-  });
-
-  it('readCsvStream: async chunks, progress in bytes', async () => {
-    const bytes = enc.encode(DUCKDB_CASES[17][1]);
-    async function* gen(): AsyncGenerator<Uint8Array> {
-      for (const c of chunked(bytes, 1000)) yield c;
-    }
-    const progress: number[] = [];
-    const out = await readCsvStream(gen(), 'many.csv', {}, (n) => progress.push(n));
-    expectSame(readCsvColumns(bytes, 'many.csv'), out, 'many.csv');
-    expect(progress.at(-1)).toBe(bytes.length);
   });
 });
 

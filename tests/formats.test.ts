@@ -241,7 +241,7 @@ describe('read as it arrives, in chunks', () => {
     const bytes = enc.encode(['opt,lr,dataset,acc', ...rows, 'x,0.1,mnist'].join('\r\n'));
     const whole = await readSweepBytes(bytes, 'big.csv', OPTIONS);
     let read = 0;
-    const streamed = await readSweepChunks(chunked(bytes, size), 'big.csv', OPTIONS, (n) => (read = n));
+    const streamed = await readSweepChunks({ chunks: chunked(bytes, size) }, 'big.csv', OPTIONS, (n) => (read = n));
     expect(read).toBe(bytes.length);
     expect(streamed.rows).toBe(3001);
     expect(streamed.notes).toEqual(whole.notes);
@@ -251,16 +251,16 @@ describe('read as it arrives, in chunks', () => {
 
   it('gathers what is not plain CSV (gzip, JSON, Parquet) and reads it by its content', async () => {
     const gz = gzipSync(enc.encode(csvText('\t')));
-    expect(rowsOf(await readSweepChunks(chunked(gz, 5), 'r.gz', OPTIONS))).toEqual(EXPECTED);
+    expect(rowsOf(await readSweepChunks({ chunks: chunked(gz, 5) }, 'r.gz', OPTIONS))).toEqual(EXPECTED);
     const json = enc.encode(JSON.stringify(ROWS));
-    expect(rowsOf(await readSweepChunks(chunked(json, 3), 'r', OPTIONS))).toEqual(EXPECTED);
+    expect(rowsOf(await readSweepChunks({ chunks: chunked(json, 3) }, 'r', OPTIONS))).toEqual(EXPECTED);
   });
 
   it('gives the same messages for bad input cut across chunks', async () => {
     const text = `opt,acc\n${'a,1\n'.repeat(30000)}"b,2\nc,3\n`;
     const bytes = enc.encode(text);
     const whole = await readSweepBytes(bytes, 'f.csv').then(() => 'read', (e: Error) => e.message);
-    const streamed = await readSweepChunks(chunked(bytes, 999), 'f.csv').then(() => 'read', (e: Error) => e.message);
+    const streamed = await readSweepChunks({ chunks: chunked(bytes, 999) }, 'f.csv').then(() => 'read', (e: Error) => e.message);
     expect(streamed).toBe(whole);
     expect(streamed).toMatch(/^f\.csv line 30002: a quoted field in column 'opt' is never closed/);
   });

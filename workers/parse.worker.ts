@@ -5,6 +5,7 @@
 // terminates it.
 import { expose, transfer } from 'comlink';
 import { formatLabel, readSweepBytes, readSweepChunks, type DetectedFormat } from '../src/io/read.js';
+import { blobChunks } from '../src/app/source.js';
 import type { LoadOptions } from '../src/io/table.js';
 import type { Sweep } from '../src/model/sweep.js';
 
@@ -22,26 +23,10 @@ function transferable(sweep: Sweep): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** A Blob's bytes in the chunks its stream gives. */
-async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 export interface Parsed {
   sweep: Sweep;
   /** What the file turned out to be: `CSV`, `Parquet`, `JSON, gzip`. */
   format: string;
-  /** The file's size in bytes. */
-  bytes: number;
 }
 
 /** What the worker is doing: reading the file's bytes (done and total in bytes; rows read so far for CSV), or parsing them (a fraction, total 1). */
@@ -81,10 +66,10 @@ export const parseApi = {
           void onProgress?.('read', done, size, rows);
         }
       };
-      sweep = await readSweepChunks(blobChunks(input), name, options, read, progress, {}, onDetected);
+      sweep = await readSweepChunks({ chunks: blobChunks(input), size }, name, options, read, progress, {}, onDetected);
     }
     const format = detected ? formatLabel(detected) : 'table';
-    return transfer({ sweep, format, bytes: size }, transferable(sweep));
+    return transfer({ sweep, format }, transferable(sweep));
   },
 };
 

@@ -101,11 +101,6 @@ export class Coordinator<R extends Answered> {
     });
   }
 
-  /** The sweep queried from now on; answers for the one before are dropped. */
-  get current(): QueryTarget<R> | null {
-    return this.target;
-  }
-
   /** A new sweep on the engine: nothing of the old one is shown again. `state` replaces the view state when given. */
   setTarget(target: QueryTarget<R> | null, state?: ViewState): void {
     this.target = target;

@@ -92,14 +92,28 @@ export function blobName(blob: Blob): string {
   return typeof name === 'string' && name !== '' ? name : 'blob';
 }
 
-export async function readBlob(blob: Blob, onProgress?: ReadProgress, signal?: AbortSignal): Promise<Uint8Array> {
+/**
+ * A File's bytes in the chunks its stream gives (read in the parse worker, so
+ * the page never holds them); a failed read (the file changed or was removed
+ * on disk) is one SweepError line.
+ */
+export async function* blobChunks(blob: Blob): AsyncGenerator<Uint8Array> {
   const name = blobName(blob);
   if (blob.size > MAX_FILE_BYTES) throw tooLarge(name, blob.size);
+  const reader = blob.stream().getReader();
   try {
-    return await readStream(blob.stream(), blob.size, name, onProgress, signal);
-  } catch (e) {
-    if (e instanceof SweepError || e instanceof LoadCancelled) throw e;
-    throw new SweepError(`cannot read '${name}': ${e instanceof Error ? e.message : String(e)}`);
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        throw new SweepError(`cannot read '${name}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    reader.releaseLock();
   }
 }
 
@@ -161,6 +175,7 @@ export async function parseInWorker(
   signal?: AbortSignal,
 ): Promise<Parsed> {
   checkAbort(signal, name);
+  // A File too large is refused here, before a worker starts (blobChunks says the same in the worker).
   if (!(input instanceof Uint8Array) && input.size > MAX_FILE_BYTES) throw tooLarge(name, input.size);
   const worker = new Worker(new URL('../../workers/parse.worker.ts', import.meta.url), { type: 'module', name: 'sweepscope-parse' });
   const remote = wrap<ParseApi>(worker);

@@ -933,24 +933,3 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
-
-/**
- * Reads CSV from chunks as they arrive (a file's stream, a fetch body), with
- * CsvStreamReader. `onProgress` gets the bytes read so far after each chunk.
- * Throws SweepError on bad input, as readCsvColumns does.
- */
-export async function readCsvStream(
-  chunks: AsyncIterable<Uint8Array>,
-  name: string,
-  options: LoadOptions = {},
-  onProgress?: (bytesRead: number) => void,
-): Promise<CsvColumns> {
-  const reader = new CsvStreamReader(name, options);
-  let bytes = 0;
-  for await (const chunk of chunks) {
-    reader.push(chunk);
-    bytes += chunk.length;
-    onProgress?.(bytes);
-  }
-  return reader.finish();
-}

@@ -86,7 +86,7 @@ export async function readSweepFile(
     // Plain CSV is parsed as it is read (the reading is the progress); other formats are read whole, then parsed.
     const reading = part(onProgress, 0, 0.6);
     const onRead = reading && ((bytes: number): void => reading(size > 0 ? bytes / size : 1));
-    return await readSweepChunks(fileChunks(fh, size, path), path, options, onRead, part(onProgress, 0.6, 1), limits);
+    return await readSweepChunks({ chunks: fileChunks(fh, size, path), size }, path, options, onRead, part(onProgress, 0.6, 1), limits);
   } finally {
     await fh.close();
   }

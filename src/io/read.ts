@@ -171,20 +171,49 @@ async function readTable(
 /** Bytes gathered from a stream before deciding how to read it. */
 const SNIFF_BYTES = 1 << 16;
 
-function concatBytes(parts: readonly Uint8Array[], total: number, name: string): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let out: Uint8Array;
-  try {
-    out = new Uint8Array(total);
-  } catch {
-    throw new SweepError(`cannot read '${name}': the file (${(total / 2 ** 30).toFixed(1)} GiB) is too large to load at once`);
+/**
+ * Bytes gathered from chunks into one buffer: of the size the file says it
+ * has, so that the chunks are let go as they are copied (no second copy of
+ * the whole file); grown (doubling) when the file turns out longer.
+ */
+class Gathered {
+  private out: Uint8Array;
+  length = 0;
+
+  constructor(
+    private readonly name: string,
+    size: number,
+  ) {
+    this.out = this.alloc(Math.max(size, 1 << 16));
   }
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
+
+  private alloc(n: number): Uint8Array {
+    try {
+      return new Uint8Array(n);
+    } catch {
+      throw new SweepError(`cannot read '${this.name}': the file (${(n / 2 ** 30).toFixed(1)} GiB) is too large to load at once`);
+    }
   }
-  return out;
+
+  push(c: Uint8Array): void {
+    if (this.length + c.length > this.out.length) {
+      const grown = this.alloc(Math.max(this.length + c.length, this.out.length * 2));
+      grown.set(this.out.subarray(0, this.length));
+      this.out = grown;
+    }
+    this.out.set(c, this.length);
+    this.length += c.length;
+  }
+
+  bytes(): Uint8Array {
+    return this.out.subarray(0, this.length);
+  }
+}
+
+/** A file as it arrives: its chunks, and its size when known (to gather it in one buffer). */
+export interface ChunkSource {
+  chunks: AsyncIterable<Uint8Array>;
+  size?: number;
 }
 
 /**
@@ -197,7 +226,7 @@ function concatBytes(parts: readonly Uint8Array[], total: number, name: string):
  * parsing of gathered bytes.
  */
 export async function readSweepChunks(
-  chunks: AsyncIterable<Uint8Array>,
+  source: ChunkSource,
   name: string,
   options: LoadOptions = {},
   onRead?: (bytes: number, rows?: number) => void,
@@ -205,38 +234,36 @@ export async function readSweepChunks(
   limits: ReadLimits = {},
   onDetected?: (format: DetectedFormat) => void,
 ): Promise<Sweep> {
-  const it = chunks[Symbol.asyncIterator]();
-  const parts: Uint8Array[] = [];
+  const it = source.chunks[Symbol.asyncIterator]();
   let bytes = 0;
-  let ended = false;
-  let reader: CsvStreamReader | null = null;
+  let csv: CsvStreamReader | null = null;
   const next = async (): Promise<Uint8Array | null> => {
     const r = await it.next();
     if (r.done) return null;
     bytes += r.value.length;
-    onRead?.(bytes, reader?.rowsRead);
+    onRead?.(bytes, csv?.rowsRead);
     return r.value;
   };
-  while (bytes < SNIFF_BYTES) {
+  // The first bytes decide: plain CSV streams, anything else is gathered whole.
+  const gathered = new Gathered(name, source.size ?? 0);
+  let ended = false;
+  while (gathered.length < SNIFF_BYTES) {
     const c = await next();
     if (c === null) {
       ended = true;
       break;
     }
-    parts.push(c);
+    gathered.push(c);
   }
-  const head = concatBytes(parts, bytes, name);
-  const s = sniff(head);
+  const s = sniff(gathered.bytes());
   if (ended || s.kind !== 'table' || s.format !== 'csv') {
     // Not plain CSV (or all of it is here already): the whole file, read by its content.
-    const rest = [head];
-    for (let c = await next(); c !== null; c = await next()) rest.push(c);
-    return readSweepBytes(concatBytes(rest, bytes, name), name, options, onProgress, limits, onDetected);
+    for (let c = await next(); c !== null; c = await next()) gathered.push(c);
+    return readSweepBytes(gathered.bytes(), name, options, onProgress, limits, onDetected);
   }
   onDetected?.({ format: 'csv', compression: [] });
-  const csv = new CsvStreamReader(name, options);
-  reader = csv;
-  csv.push(head);
+  csv = new CsvStreamReader(name, options);
+  csv.push(gathered.bytes());
   for (let c = await next(); c !== null; c = await next()) csv.push(c);
   const { columns, rows, notes } = csv.finish();
   const sweep = buildSweep(columns, rows, name, options, {}, notes);
