@@ -138,10 +138,8 @@ function textCol(rng: Rng, name: string, rows: number): TextCol {
   return { kind: 'text', name, cells: Array.from({ length: rows }, () => (rng() < missing ? null : pick(rng, pool))) };
 }
 
-function fewCol(rng: Rng, name: string, rows: number): NumCol {
-  const chosen = sample(rng, SPELLED, 1 + int(rng, 8));
-  const spelling = new Map(chosen.map(([x, s]) => [Math.fround(x), pick(rng, s)]));
-  const missing = rng() < 0.3 ? 0.1 : 0;
+/** `rows` numeric cells: missing (null, NaN) with probability `missing`, else a value and its spelling from `cell`. */
+function numCells(rng: Rng, rows: number, missing: number, cell: () => [number, string]): { values: number[]; cells: (string | null)[] } {
   const values: number[] = [];
   const cells: (string | null)[] = [];
   for (let i = 0; i < rows; i++) {
@@ -149,48 +147,43 @@ function fewCol(rng: Rng, name: string, rows: number): NumCol {
       values.push(NaN);
       cells.push(null);
     } else {
-      const [x] = pick(rng, chosen);
+      const [x, text] = cell();
       values.push(x);
-      cells.push(spelling.get(Math.fround(x)) as string);
+      cells.push(text);
     }
   }
+  return { values, cells };
+}
+
+function fewCol(rng: Rng, name: string, rows: number): NumCol {
+  const chosen = sample(rng, SPELLED, 1 + int(rng, 8));
+  const spelling = new Map(chosen.map(([x, s]) => [Math.fround(x), pick(rng, s)]));
+  const missing = rng() < 0.3 ? 0.1 : 0;
+  const { values, cells } = numCells(rng, rows, missing, () => {
+    const [x] = pick(rng, chosen);
+    return [x, spelling.get(Math.fround(x)) as string];
+  });
   return { kind: 'num', name, cells, values, spelling };
 }
 
 function manyCol(rng: Rng, name: string, rows: number): NumCol {
   const log = rng() < 0.4;
   const missing = rng() < 0.3 ? 0.05 : 0;
-  const values: number[] = [];
-  const cells: (string | null)[] = [];
-  for (let i = 0; i < rows; i++) {
-    if (rng() < missing) {
-      values.push(NaN);
-      cells.push(null);
-      continue;
-    }
+  const { values, cells } = numCells(rng, rows, missing, () => {
     // Log: positive over 5 decades (log bins); else around zero, with ties (quantile bins merge them).
     const x = log ? 10 ** (-6 + 5 * rng()) : rng() < 0.2 ? 1 : Math.round((rng() * 2 - 1) * 1e4) / 100;
     const s = log ? x.toPrecision(1 + int(rng, 6)) : String(x);
-    values.push(Number(s));
-    cells.push(s);
-  }
+    return [Number(s), s];
+  });
   return { kind: 'num', name, cells, values, spelling: null };
 }
 
 function metricCol(rng: Rng, rows: number): NumCol {
   const missing = rng() < 0.5 ? 0.1 : 0;
-  const values: number[] = [];
-  const cells: (string | null)[] = [];
-  for (let i = 0; i < rows; i++) {
-    if (rng() < missing) {
-      values.push(NaN);
-      cells.push(null);
-    } else {
-      const x = Number((0.2 + 0.8 * rng()).toFixed(1 + int(rng, 5)));
-      values.push(x);
-      cells.push(String(x));
-    }
-  }
+  const { values, cells } = numCells(rng, rows, missing, () => {
+    const x = Number((0.2 + 0.8 * rng()).toFixed(1 + int(rng, 5)));
+    return [x, String(x)];
+  });
   return { kind: 'num', name: 'accuracy', cells, values, spelling: null };
 }
 
