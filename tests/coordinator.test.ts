@@ -1,11 +1,12 @@
 // The coordinator in Node, with a hand-driven frame clock and sweeps whose
 // answers arrive when the test says: a fast and a slow answer out of order, a
 // brush dragged while a filter changes, a device loss mid-drag, a new sweep
-// loaded mid-query, and automation queries sharing the queue.
+// loaded mid-query, automation queries sharing the queue, and the views' rows
+// asked after the counts, stale row answers dropped.
 
 import { describe, expect, it } from 'vitest';
 import { Coordinator, type Answered, type CoordinatorHost, type QueryTarget } from '../src/app/coordinator.js';
-import type { QuerySpec } from '../src/engine/types.js';
+import type { QuerySpec, RowsAnswer, RowsQuery } from '../src/engine/types.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../src/views/view-state.js';
 
 interface Answer extends Answered {
@@ -17,9 +18,19 @@ interface Answer extends Answered {
 /** A sweep whose queries wait until the test releases them (in any order), or fail. */
 class ManualSweep implements QueryTarget<Answer> {
   readonly pending: { spec: QuerySpec; resolve: (a: Answer) => void; reject: (e: Error) => void }[] = [];
+  readonly rowsPending: { query: RowsQuery; resolve: (a: RowsAnswer) => void; reject: (e: Error) => void }[] = [];
   constructor(readonly name: string) {}
   query(spec: QuerySpec): Promise<Answer> {
     return new Promise((resolve, reject) => this.pending.push({ spec, resolve, reject }));
+  }
+  rows(query: RowsQuery): Promise<RowsAnswer> {
+    return new Promise((resolve, reject) => this.rowsPending.push({ query, resolve, reject }));
+  }
+  /** Answers the oldest row request with ids naming it. */
+  releaseRows(ids: number[]): void {
+    const p = this.rowsPending.shift();
+    if (!p) throw new Error(`${this.name}: no row request is waiting`);
+    p.resolve({ kind: 'page', offset: 0, ids: Uint32Array.from(ids), last: null });
   }
   /** Answers the oldest waiting query. */
   release(): void {
@@ -190,5 +201,122 @@ describe('Coordinator', () => {
     const c = new Coordinator<Answer>(host(), state());
     expect(await c.show()).toBe(false);
     expect(c.error).toBe('Query failed: no sweep is loaded: load one first with window.sweepscope.load(…)');
+  });
+
+  it('asks for the views’ rows only once the counts are shown, of the shown query, and never ahead of a count query', async () => {
+    const h = host();
+    const sweep = new ManualSweep('a');
+    const c = new Coordinator<Answer>(h, state());
+    c.setTarget(sweep);
+    c.needRows('table', { kind: 'page', offset: 0, limit: 50 });
+    c.needRows('parallel', { kind: 'sample', size: 100, seed: 1 });
+    expect(sweep.rowsPending.length).toBe(0); // nothing shown yet
+    c.change({ range: [0.1, 0.2] });
+    h.tick();
+    await settle();
+    expect(sweep.rowsPending.length).toBe(0); // the count query runs: rows wait
+    sweep.release();
+    await settle();
+    expect(rangeOf(c.shown)).toEqual([0.1, 0.2]);
+    // one row request at a time, of the shown query
+    expect(sweep.rowsPending.map((p) => [p.query.kind, p.query.spec.range])).toEqual([['page', [0.1, 0.2]]]);
+    // a count query asked meanwhile is not held back by the row request
+    c.change({ range: [0.3, 0.4] });
+    h.tick();
+    await settle();
+    expect(sweep.pending.length).toBe(1);
+    sweep.releaseRows([1, 2, 3]);
+    await settle();
+    expect(Array.from(c.rows('table')?.answer?.ids ?? [])).toEqual([1, 2, 3]);
+    expect(c.rows('table')?.spec.range).toEqual([0.1, 0.2]);
+    // the count query is busy: the parallel view's sample waits for its answer
+    expect(sweep.rowsPending.length).toBe(0);
+    sweep.release();
+    await settle();
+    expect(sweep.rowsPending.map((p) => [p.query.kind, p.query.spec.range])).toEqual([['sample', [0.3, 0.4]]]);
+    sweep.releaseRows([7]);
+    await settle();
+    expect(c.rows('parallel')?.spec.range).toEqual([0.3, 0.4]);
+    // then the table's rows of the newer query
+    expect(sweep.rowsPending.map((p) => [p.query.kind, p.query.spec.range])).toEqual([['page', [0.3, 0.4]]]);
+    sweep.releaseRows([4]);
+    await settle();
+    expect(Array.from(c.rows('table')?.answer?.ids ?? [])).toEqual([4]);
+    expect(sweep.rowsPending.length).toBe(0);
+    // a change of bins alone asks for no rows again
+    c.change({ bins: 13 });
+    h.tick();
+    await settle();
+    sweep.release();
+    await settle();
+    expect(sweep.rowsPending.length).toBe(0);
+  });
+
+  it('drops a stale row answer: the view scrolled on, or another sweep was loaded', async () => {
+    const h = host();
+    const a = new ManualSweep('a');
+    const c = new Coordinator<Answer>(h, state());
+    c.setTarget(a);
+    await (async () => {
+      const shown = c.show();
+      await settle();
+      a.release();
+      await shown;
+    })();
+    c.needRows('table', { kind: 'page', offset: 0, limit: 50 });
+    await settle();
+    expect(a.rowsPending.map((p) => p.query.kind === 'page' && p.query.offset)).toEqual([0]);
+    // scrolled before the answer came: the answer for offset 0 is dropped, offset 500 is asked
+    c.needRows('table', { kind: 'page', offset: 500, limit: 50 });
+    a.releaseRows([1]);
+    await settle();
+    expect(c.rows('table')).toBeNull();
+    expect(a.rowsPending.map((p) => p.query.kind === 'page' && p.query.offset)).toEqual([500]);
+    // the same need declared again asks nothing more
+    c.needRows('table', { kind: 'page', offset: 500, limit: 50 });
+    await settle();
+    expect(a.rowsPending.length).toBe(1);
+    // a new sweep: the old sweep's row answer is dropped
+    const b = new ManualSweep('b');
+    c.setTarget(b);
+    a.releaseRows([2]);
+    await settle();
+    expect(c.rows('table')).toBeNull();
+    const shown = c.show();
+    await settle();
+    b.release();
+    await shown;
+    await settle();
+    expect(b.rowsPending.map((p) => p.query.kind === 'page' && p.query.offset)).toEqual([500]);
+    b.releaseRows([9]);
+    await settle();
+    expect(c.rows('table')?.result.sweep).toBe('b');
+    expect(Array.from(c.rows('table')?.answer?.ids ?? [])).toEqual([9]);
+    // a refused row query is said to the view, the counts stay
+    c.needRows('table', { kind: 'page', offset: 0, limit: 10, sortBy: { param: 'nope' } });
+    await settle();
+    b.rowsPending.shift()?.reject(new Error("unknown parameter 'nope'\nstack"));
+    await settle();
+    expect(c.rows('table')?.error).toBe("unknown parameter 'nope'");
+    expect(c.error).toBeNull();
+  });
+
+  it('answers one-off row requests (the export) in turn with the views’ needs', async () => {
+    const h = host();
+    const a = new ManualSweep('a');
+    const c = new Coordinator<Answer>(h, state());
+    c.setTarget(a);
+    const shown = c.show();
+    await settle();
+    a.release();
+    await shown;
+    c.needRows('table', { kind: 'page', offset: 0, limit: 50 });
+    await settle();
+    const exported = c.requestRows({ kind: 'page', spec: { range: [0.5, 1] }, limit: 1000 });
+    a.releaseRows([1]); // the table's
+    await settle();
+    expect(a.rowsPending.map((p) => p.query.spec.range)).toEqual([[0.5, 1]]);
+    a.releaseRows([5, 6]);
+    expect(Array.from((await exported).ids)).toEqual([5, 6]);
   });
 });

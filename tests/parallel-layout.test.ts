@@ -1,15 +1,27 @@
 /**
  * The parallel view's pure parts in Node (src/views/parallel/axes.ts and
  * layout.ts): where a line crosses each axis (jitter inside its option's band,
- * the same per row), scales and brushes, axis order, and the deterministic
- * sample with its vertex data.
+ * the same per row), scales and brushes, axis order, and the lines of the
+ * engine's sample (Session.rows) with their vertex data and selection flags.
  */
 
 import { describe, expect, it } from 'vitest';
 import { MISSING_LABEL } from '../src/model/binning.js';
 import type { Sweep } from '../src/model/sweep.js';
+import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
+import { Session } from '../src/engine/session.js';
+import type { QuerySpec } from '../src/engine/types.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
-import { compileSelection, groupStatsSteps, isSelected, runSync, sampleRows } from '../src/views/selection.js';
+import type { RowSteps } from '../src/views/tasks.js';
+import { referenceSampleRows, referenceSelector } from './reference.js';
+
+/** Runs row work to the end at once. */
+function runSync<T>(steps: RowSteps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
 import {
   JITTER,
   MISSING_Y,
@@ -58,11 +70,22 @@ function smallSweep(): Sweep {
   };
 }
 
-function layOut(sweep: Sweep, budget: number, seed: number, metric = 0): { axes: AxisModel[]; lines: Lines } {
-  const stats = runSync(groupStatsSteps(sweep, metric));
-  const axes = buildAxes(sweep, metric, stats, runSync(numericRangesSteps(sweep)), {}, false);
-  const lines = runSync(linesSteps({ sweep, key: 'k', budget, seed, axes, metric, stats, normalize: false }));
-  return { axes, lines };
+/** The lines of the engine's sample of a query, as the view lays them out (with the engine's selection flags). */
+async function layOut(
+  sweep: Sweep,
+  budget: number,
+  seed: number,
+  spec: QuerySpec = {},
+): Promise<{ axes: AxisModel[]; lines: Lines; selected: Uint8Array; session: Session }> {
+  const session = await Session.open(sweep, new InlineCpuEngine());
+  const result = await session.query(spec);
+  const sample = await session.rows({ kind: 'sample', spec, size: budget, seed });
+  if (sample.kind !== 'sample') throw new Error('not a sample');
+  const { metric, normalize } = result.query;
+  const axes = buildAxes(sweep, metric, result.stats, runSync(numericRangesSteps(sweep)), {}, normalize);
+  const drawable = result.json.rows - result.json.missing;
+  const lines = runSync(linesSteps({ sweep, key: 'k', rows: sample.ids, seed, axes, metric, stats: result.stats, normalize, drawable }));
+  return { axes, lines, selected: sample.selected, session };
 }
 
 describe('categorical axes', () => {
@@ -147,16 +170,16 @@ describe('numeric and metric axes', () => {
     expect(brushRange(m, 0.8, 0.2)).toEqual([0.2, 0.8]);
   });
 
-  it('brush the numeric options whose value range overlaps the brush, the missing option under the axis', () => {
+  it('brush the numeric options whose value range overlaps the brush, the missing option under the axis', async () => {
     const sweep = smallSweep();
-    const { axes } = layOut(sweep, 100, 1);
+    const { axes, session } = await layOut(sweep, 100, 1);
     const lr = axes[1];
     expect(lr.kind).toBe('numeric');
     expect(lr.log).toBe(true); // all > 0 and max / min >= 100
     expect(optionsInBrush(lr, 0.9, 1)).toEqual(['0.1']);
     expect(optionsInBrush(lr, MISSING_Y - 0.01, MISSING_Y + 0.01)).toEqual([MISSING_LABEL]);
     // the user's choice wins over the default scale
-    const stats = runSync(groupStatsSteps(sweep, 0));
+    const stats = await session.stats(0);
     const linear = buildAxes(sweep, 0, stats, runSync(numericRangesSteps(sweep)), { lr: false }, false);
     expect(linear[1].log).toBe(false);
     expect(linear.map((a) => a.kind)).toEqual(['categorical', 'numeric', 'metric']);
@@ -207,11 +230,11 @@ describe('line layout', () => {
     for (const t of [0, MISSING_Y, 0.5, 1]) expect(Math.abs(dequantize(quantize(t)) - t)).toBeLessThanOrEqual(Y_SPAN / 65535);
   });
 
-  it('sample the same rows and positions for the same inputs, others for another seed', () => {
+  it('sample the same rows and positions for the same inputs, others for another seed', async () => {
     const sweep = generateNwsSweep(20_000, 3);
-    const a = layOut(sweep, 1000, 7);
-    const b = layOut(sweep, 1000, 7);
-    const c = layOut(sweep, 1000, 8);
+    const a = await layOut(sweep, 1000, 7);
+    const b = await layOut(sweep, 1000, 7, { range: [0.5, 0.9] });
+    const c = await layOut(sweep, 1000, 8);
     expect(a.lines.rows.length).toBeGreaterThan(0);
     expect(a.lines.rows.length).toBeLessThanOrEqual(1000);
     expect(a.lines.rows).toEqual(b.lines.rows);
@@ -219,13 +242,13 @@ describe('line layout', () => {
     expect(c.lines.rows).not.toEqual(a.lines.rows);
     // the rows drawn are the sample less those whose metric is missing, in sample order
     const values = sweep.metrics[0].values;
-    const expected = Array.from(sampleRows(sweep.rows, 1000, 7)).filter((r) => values[r] === values[r]);
+    const expected = referenceSampleRows(sweep.rows, 1000, 7).filter((r) => values[r] === values[r]);
     expect(Array.from(a.lines.rows)).toEqual(expected);
   });
 
-  it('place every line inside its option band on categorical axes, at its value on numeric ones', () => {
+  it('place every line inside its option band on categorical axes, at its value on numeric ones', async () => {
     const sweep = smallSweep();
-    const { axes, lines } = layOut(sweep, 100, 1);
+    const { axes, lines } = await layOut(sweep, 100, 1);
     // all rows but the one whose metric is missing (row 4)
     expect(Array.from(lines.rows)).toEqual([0, 1, 2, 3, 5, 6, 7]);
     expect(lines.drawable).toBe(7);
@@ -244,9 +267,10 @@ describe('line layout', () => {
     expect(acc[lines.rows.indexOf(2)]).toBe(quantize(axisPosition(axes[2], sweep.metrics[0].values[2])));
   });
 
-  it('build two vertices per segment in axis order, and flag the selected lines', () => {
+  it('build two vertices per segment in axis order, and flag the selected lines', async () => {
     const sweep = smallSweep();
-    const { lines } = layOut(sweep, 100, 1);
+    const spec: QuerySpec = { metric: 'acc', where: { opt: ['adam'] } };
+    const { lines, selected } = await layOut(sweep, 100, 1, spec);
     const order = ['acc', 'opt', 'lr'];
     const g = runSync(geometrySteps(lines, order));
     const n = lines.rows.length;
@@ -259,9 +283,9 @@ describe('line layout', () => {
     expect(p).toEqual([0, y[0], 1, y[1], 1, y[1], 2, y[2]]);
     for (let v = 0; v < 4; v++) expect(g.meta[(k * 4 + v) * 4 + 1]).toBe(lines.groups[k]);
 
-    const sel = compileSelection(sweep, { metric: 'acc', where: { opt: ['adam'] } });
-    const count = runSync(selectionSteps(sel, lines, g));
-    const expected = Array.from(lines.rows).map((row) => isSelected(sel, row));
+    const count = runSync(selectionSteps(selected, g));
+    const sel = referenceSelector(sweep, spec);
+    const expected = Array.from(lines.rows).map((row) => sel(row));
     expect(count).toBe(expected.filter(Boolean).length);
     expect(count).toBe(3);
     expected.forEach((s, j) => {

@@ -6,6 +6,7 @@
 import type { Sweep } from '../src/model/sweep.js';
 import type { AggregateJson, TrellisCell } from '../src/engine/output.js';
 import type { QuerySpec } from '../src/engine/types.js';
+import { hash01 } from '../src/engine/sample.js';
 
 const ALL = '(all)';
 
@@ -183,4 +184,109 @@ export function diffAggregates(a: unknown, b: unknown, rel = 1e-9, path = '$'): 
     if (d) return d;
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Rows: which trainings are selected, in which order, and the parallel view's sample.
+
+/** Per group min and max of a metric over its finite values (Infinity / -Infinity for none). */
+function groupRange(sweep: Sweep, metric: number): { gmin: number[]; gmax: number[] } {
+  const values = sweep.metrics[metric].values;
+  const g = sweep.group;
+  const G = g >= 0 ? sweep.params[g].labels.length : 1;
+  const gmin = new Array<number>(G).fill(Infinity);
+  const gmax = new Array<number>(G).fill(-Infinity);
+  for (let i = 0; i < sweep.rows; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    const grp = g >= 0 ? sweep.params[g].codes[i] : 0;
+    gmin[grp] = Math.min(gmin[grp], v);
+    gmax[grp] = Math.max(gmax[grp], v);
+  }
+  return { gmin, gmax };
+}
+
+/** Whether row i is selected by `spec`: metric present, every filter allows it, inside the brush (f32 bounds). */
+export function referenceSelector(sweep: Sweep, spec: QuerySpec): (i: number) => boolean {
+  const m = spec.metric === undefined ? 0 : sweep.metrics.findIndex((x) => x.name === spec.metric);
+  const values = sweep.metrics[m].values;
+  const normalize = spec.normalize ?? false;
+  const range = spec.range ?? null;
+  const { gmin, gmax } = groupRange(sweep, m);
+  const g = sweep.group;
+  const where = Object.entries(spec.where ?? {}).map(([name, opts]) => {
+    const p = sweep.params.find((x) => x.name === name)!;
+    return { codes: p.codes, allowed: new Set(opts.map((o) => p.labels.indexOf(o))) };
+  });
+  return (i) => {
+    const v = values[i];
+    if (!Number.isFinite(v)) return false;
+    if (!where.every(({ codes, allowed }) => allowed.has(codes[i]))) return false;
+    if (range === null) return true;
+    const grp = g >= 0 ? sweep.params[g].codes[i] : 0;
+    const x = normalize ? (gmax[grp] > gmin[grp] ? (v - gmin[grp]) / (gmax[grp] - gmin[grp]) : 0) : v;
+    return Math.fround(x) >= Math.fround(range[0]) && Math.fround(x) <= Math.fround(range[1]);
+  };
+}
+
+/** The selected rows, ascending. */
+export function referenceSelected(sweep: Sweep, spec: QuerySpec): number[] {
+  const sel = referenceSelector(sweep, spec);
+  const out: number[] = [];
+  for (let i = 0; i < sweep.rows; i++) if (sel(i)) out.push(i);
+  return out;
+}
+
+/** A column to order by: a metric or a parameter (by option code), by index. */
+export type ReferenceSort = { metric: number } | { param: number };
+
+/**
+ * `rows` in order: by the metric's value (missing values last in either
+ * direction) or the parameter's option code, then by row id; with Array.sort.
+ */
+export function referenceOrder(sweep: Sweep, rows: readonly number[], by: ReferenceSort, descending: boolean): number[] {
+  const sign = descending ? -1 : 1;
+  if ('param' in by) {
+    const codes = sweep.params[by.param].codes;
+    return [...rows].sort((a, b) => sign * (codes[a] - codes[b]) || a - b);
+  }
+  const v = sweep.metrics[by.metric].values;
+  return [...rows].sort((a, b) => {
+    const ma = Number.isNaN(v[a]);
+    const mb = Number.isNaN(v[b]);
+    if (ma || mb) return ma && mb ? a - b : ma ? 1 : -1;
+    return sign * (v[a] - v[b]) || a - b;
+  });
+}
+
+/** Rows [offset, offset + limit) of the selection in order. */
+export function referencePage(sweep: Sweep, spec: QuerySpec, by: ReferenceSort, descending: boolean, offset: number, limit: number): number[] {
+  return referenceOrder(sweep, referenceSelected(sweep, spec), by, descending).slice(offset, offset + limit);
+}
+
+/** The sample of n rows: `size` equal strata, one row at a hashed place in each (all rows when there are no more), ascending. */
+export function referenceSampleRows(n: number, size: number, seed: number): number[] {
+  const drawn: number[] = [];
+  if (n <= size) for (let i = 0; i < n; i++) drawn.push(i);
+  else
+    for (let k = 0; k < size; k++) {
+      const a = Math.floor((k * n) / size);
+      const b = Math.floor(((k + 1) * n) / size);
+      drawn.push(a + Math.floor(hash01(seed, k) * (b - a)));
+    }
+  return drawn;
+}
+
+/**
+ * The parallel view's sample: `size` strata of the rows, one row at a hashed
+ * place in each (all rows when there are no more), less those whose metric is
+ * missing; with whether each is selected.
+ */
+export function referenceSample(sweep: Sweep, spec: QuerySpec, size: number, seed: number): { ids: number[]; selected: number[] } {
+  const drawn = referenceSampleRows(sweep.rows, size, seed);
+  const m = spec.metric === undefined ? 0 : sweep.metrics.findIndex((x) => x.name === spec.metric);
+  const values = sweep.metrics[m].values;
+  const sel = referenceSelector(sweep, spec);
+  const ids = drawn.filter((i) => Number.isFinite(values[i]));
+  return { ids, selected: ids.map((i) => (sel(i) ? 1 : 0)) };
 }

@@ -13,11 +13,13 @@ describe('view state in the URL', () => {
       secondary: 'activation',
       bins: 17,
       matrixEncoding: 'lift',
+      matrixScale: 'pair',
     };
     const params = new URLSearchParams('rows=5000&seed=3');
     writeViewState(state, params);
     const back = new URLSearchParams(params.toString());
     expect(back.get('rows')).toBe('5000');
+    expect(back.get('mscale')).toBe('pair');
     const { state: read, problems } = readViewState(back);
     expect(problems).toEqual([]);
     expect(read).toEqual(state);
@@ -31,10 +33,12 @@ describe('view state in the URL', () => {
   });
 
   it('reports malformed values and keeps their defaults', () => {
-    const { state, problems } = readViewState(new URLSearchParams('range=1,0&bins=zero&enc=pie&norm=yes&where=nocolon'));
+    const { state, problems } = readViewState(new URLSearchParams('range=1,0&bins=zero&enc=pie&norm=yes&where=nocolon&mscale=local'));
     expect(state.range).toBeNull();
     expect(state.bins).toBe(DEFAULT_VIEW_STATE.bins);
-    expect(problems).toHaveLength(5);
+    expect(state.matrixScale).toBe('global');
+    expect(problems).toHaveLength(6);
+    expect(problems.some((p) => /mscale must be global or pair, not 'local'/.test(p))).toBe(true);
     expect(problems[0]).toMatch(/norm/);
   });
 });

@@ -15,8 +15,8 @@ function transferable(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {
 export const packApi = {
   pack(sweep: Sweep, unitBits: number): ReturnType<typeof packSweep> {
     const r = packSweep(sweep, unitBits);
-    const { codes, metrics, order } = r.packed;
-    return transfer(r, transferable([codes, ...metrics, ...(order ? [order.groupStart, order.finiteEnd] : [])]));
+    const { codes, metrics, order, perm } = r.packed;
+    return transfer(r, transferable([codes, ...metrics, perm, ...(order ? [order.groupStart, order.finiteEnd] : [])]));
   },
 };
 

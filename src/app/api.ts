@@ -41,6 +41,8 @@ export interface SweepSummary {
   metrics: string[];
   /** The group parameter (stacking, normalization), or null. */
   group: string | null;
+  /** Bytes the engine holds per training: packed codes, metrics, and the permutation to the file's rows. */
+  bytesPerTraining: number;
 }
 
 export interface SweepscopeApi {

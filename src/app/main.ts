@@ -32,12 +32,19 @@ import { generateInWorkers } from './generate.js';
 import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
 import { LoadCancelled, blobName, parseInWorker, readUrl, urlPath } from './source.js';
 import { optionsFor, readRoles, writeRoles } from './roles.js';
+import { collapsed, readLayout, resized, writeLayout } from './layout.js';
 import { combineReplicates } from '../model/replicates.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { readViewState, writeViewState } from '../views/url-state.js';
 import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
 import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
+import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../views/row-events.js';
+import { VIEW_NOTICE, type ViewNoticeEvent } from '../views/export.js';
+// The views' type, bundled (SIL Open Font License): the same glyphs on every machine, no font request leaves the origin.
+import '@fontsource/inter/400.css';
+import '@fontsource/inter/600.css';
+import '@fontsource/inter/700.css';
 import './style.css';
 
 const DEFAULT_ROWS = 1_000_000;
@@ -66,7 +73,9 @@ const root = document.getElementById('app') ?? document.body;
 const fromUrl = readViewState(url);
 /** The roles the user gave a file's columns (`roles=`), applied once the file is read. */
 const fromRoles = readRoles(url.get('roles'));
-const urlProblems = [...fromUrl.problems, ...fromRoles.problems];
+/** The dashboard's panel sizes and collapsed panels (`layout=`). */
+const fromLayout = readLayout(url.get('layout'));
+const urlProblems = [...fromUrl.problems, ...fromRoles.problems, ...fromLayout.problems];
 const urlNotice = urlProblems.length ? `The address's view state was partly ignored: ${urlProblems.join('; ')}` : null;
 
 const state: PageState = {
@@ -82,9 +91,11 @@ const state: PageState = {
   error: urlNotice,
   loadError: null,
   result: null,
+  rows: { table: null, parallel: null },
   dragging: false,
   columns: null,
   combineReplicates: url.get('combine') === '1',
+  layout: fromLayout.layout,
 };
 
 let scheduled = false;
@@ -103,8 +114,27 @@ function renderNow(): void {
   state.busy = coordinator.busy;
   const shown = coordinator.shown;
   state.result = shown ? { json: shown.result.json, engineMs: shown.result.engineMs, totalMs: shown.totalMs } : null;
+  state.rows = { table: coordinator.rows('table'), parallel: coordinator.rows('parallel') };
   state.error = coordinator.error ?? notice;
   render(pageView(state, actions), root);
+  watchPageTop();
+}
+
+/**
+ * The first screen of the dashboard is the window's height less the page's
+ * top (title, status, messages), which changes with messages and the width:
+ * `--above` follows it, for style.css.
+ */
+let pageTopWatched = false;
+function watchPageTop(): void {
+  if (pageTopWatched) return;
+  const top = root.querySelector('.page-top');
+  if (!top) return;
+  pageTopWatched = true;
+  new ResizeObserver(() => {
+    const px = `${Math.ceil(top.getBoundingClientRect().height)}px`;
+    if (document.documentElement.style.getPropertyValue('--above') !== px) document.documentElement.style.setProperty('--above', px);
+  }).observe(top);
 }
 
 // ---------------------------------------------------------------------------
@@ -162,9 +192,9 @@ const coordinator = new Coordinator<QueryResult>(
 /** A page-level notice in the error line (the address's state partly ignored, a view reset); a view change clears it. */
 let notice: string | null = urlNotice;
 
-/** The default view state (the matrix encoding kept: a view-only choice). */
+/** The default view state (the matrix's encoding and colour scale kept: view-only choices). */
 function defaultState(): ViewState {
-  return { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: coordinator.state.matrixEncoding };
+  return { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: coordinator.state.matrixEncoding, matrixScale: coordinator.state.matrixScale };
 }
 
 /** Writes the view state into the address (rows, seed, engine and other keys stay). */
@@ -179,6 +209,9 @@ function writeUrl(v: ViewState): void {
   else params.delete('roles');
   if (file && state.combineReplicates) params.set('combine', '1');
   else params.delete('combine');
+  const layout = writeLayout(state.layout);
+  if (layout) params.set('layout', layout);
+  else params.delete('layout');
   const search = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
 }
@@ -211,6 +244,27 @@ function onViewChange(e: Event): void {
   scheduleUrlWrite();
 }
 root.addEventListener(VIEW_CHANGE, onViewChange);
+
+// The table and the parallel view declare the rows they need; the coordinator asks the engine after the counts.
+root.addEventListener(ROWS_NEED, (e) => {
+  const { view, need } = (e as RowsNeedEvent).detail;
+  e.stopPropagation();
+  coordinator.needRows(view, need);
+});
+root.addEventListener(ROWS_REQUEST, (e) => {
+  const d = (e as RowsRequestEvent).detail;
+  e.stopPropagation();
+  d.taken = true;
+  coordinator.requestRows(d.query).then(d.resolve, d.reject);
+});
+// A view's failure that is not a query's (an export that could not be made): said in the message line.
+root.addEventListener(VIEW_NOTICE, (e) => {
+  const detail = (e as ViewNoticeEvent).detail;
+  if (typeof detail !== 'string') return;
+  e.stopPropagation();
+  notice = detail;
+  update();
+});
 
 // ---------------------------------------------------------------------------
 // Loading sweeps.
@@ -271,8 +325,12 @@ async function readFile(
   const t0 = performance.now();
   const abort = new AbortController();
   loading = abort;
+  // A progress message that arrives after a Cancel must not bring the bar back.
+  const progress = (label: string, done: number, total: number): void => {
+    if (!abort.signal.aborted) setTask(label, done, total);
+  };
   const reading = (done: number, total: number, rows?: number): void =>
-    setTask(
+    progress(
       `Reading ${name}… ${fmtBytes(done)}${total > 0 ? ` of ${fmtBytes(total)}` : ''}${rows ? `, ${fmtInt(rows)} rows` : ''}`,
       done,
       total,
@@ -289,7 +347,7 @@ async function readFile(
       (phase, done, total, rows) =>
         phase === 'read'
           ? reading(done, total, rows)
-          : setTask(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * done)}%`, Math.round(1000 * done), 1000),
+          : progress(`Reading ${name}: parsing ${fmtBytes(size)}… ${Math.floor(100 * done)}%`, Math.round(1000 * done), 1000),
       abort.signal,
     );
     const notes = sweep.notes?.length ? `; ${sweep.notes.join('; ')}` : '';
@@ -332,12 +390,13 @@ function summary(s: Session): SweepSummary {
     params: sw.params.map((p) => p.name),
     metrics: sw.metrics.map((m) => m.name),
     group: sw.group >= 0 ? sw.params[sw.group].name : null,
+    bytesPerTraining: s.bytesPerTraining,
   };
 }
 
 /** Shows a new sweep: its name and its trainings; its first query is the caller's. */
 function installSweep(s: Session, prepared: Prepared): void {
-  state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: prepared.detail };
+  state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: `${prepared.detail}; ${s.bytesPerTraining} bytes a training on the engine` };
   state.data = s.sweep;
 }
 
@@ -471,6 +530,18 @@ function loadFromPage(source: LoadSource): void {
 // The page's controls.
 
 const actions: ViewActions = {
+  resize(key, value) {
+    const next = resized(state.layout, key, value);
+    if (next[key] === state.layout[key]) return;
+    state.layout = next;
+    update();
+    scheduleUrlWrite();
+  },
+  collapse(panel, on) {
+    state.layout = collapsed(state.layout, panel, on);
+    update();
+    scheduleUrlWrite();
+  },
   openFile(file) {
     loadFromPage(file);
   },
@@ -567,7 +638,8 @@ function startup(): Promise<void> {
   }
 }
 
-const ready = startup();
+// Ready once the sweep is shown and the bundled font is in (the views measure their labels with it).
+const ready = startup().then(() => document.fonts.ready).then(() => undefined);
 // The page shows the failure; `ready` still rejects for whoever awaits it.
 ready.catch(() => undefined);
 const started = ready.catch(() => undefined);

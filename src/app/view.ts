@@ -7,9 +7,13 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo } from '../engine/types.js';
+import type { QueryResult } from '../engine/session.js';
+import type { ShownRows } from '../views/row-events.js';
 import type { ColumnInfo, ColumnRole, Sweep } from '../model/sweep.js';
 import type { ViewState as ExplorerState } from '../views/view-state.js';
 import { fmtInt } from '../views/format.js';
+import { isCollapsed, type DashboardLayout, type PanelId, type SizeKey } from './layout.js';
+import { collapsedPanel, splitter, type SplitterButton } from './splitter.js';
 import './views.js';
 
 /** The sweep on the engine. */
@@ -50,12 +54,16 @@ export interface PageState {
   /** The last load's failure (the sweep before it stays). */
   loadError: string | null;
   result: { json: AggregateJson; engineMs: number; totalMs: number } | null;
+  /** The rows the coordinator got for the views that draw trainings (their declared needs). */
+  rows: { readonly table: ShownRows<QueryResult> | null; readonly parallel: ShownRows<QueryResult> | null };
   /** A file is dragged over the page. */
   dragging: boolean;
   /** How the file's columns were read (null for a generated sweep): the Columns dialog. */
   columns: readonly ColumnInfo[] | null;
   /** Replicates are combined into one row per configuration. */
   combineReplicates: boolean;
+  /** Panel sizes and collapsed panels of the dashboard (the address's `layout=`). */
+  layout: DashboardLayout;
 }
 
 export interface ViewActions {
@@ -67,6 +75,9 @@ export interface ViewActions {
   /** Combines the replicates of each configuration into one row, or not. */
   setCombineReplicates(on: boolean): void;
   generate(form: HTMLFormElement): void;
+  /** A border of the dashboard was dragged: one size of the layout (clamped by the page). */
+  resize(key: SizeKey, value: number): void;
+  collapse(panel: PanelId, on: boolean): void;
 }
 
 function progressBar(s: PageState, act: ViewActions): TemplateResult | typeof nothing {
@@ -185,45 +196,144 @@ function columnsDialog(s: PageState, act: ViewActions): TemplateResult {
   </dialog>`;
 }
 
+/** The dashboard: the filters beside the histogram over the matrix and the trellis, filling the window; the lower band below. */
+function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['result']>): TemplateResult {
+  const x = s.explorer;
+  const L = s.layout;
+  const hidden = (p: PanelId): boolean => isCollapsed(L, p);
+  const collapse = (p: PanelId, title: string, glyph: string): SplitterButton => ({
+    glyph,
+    label: `Collapse the ${title}`,
+    onClick: () => act.collapse(p, true),
+  });
+  const expand = (p: PanelId, title: string, rail = false): TemplateResult => collapsedPanel(p, title, rail, () => act.collapse(p, false));
+  const pairBoth = !hidden('matrix') && !hidden('trellis');
+  const pairNone = hidden('matrix') && hidden('trellis');
+  const vars = `--filters-w:${L.filtersWidth}px;--hist-h:${L.histogramHeight}px;--matrix-share:${L.matrixShare};--parallel-h:${L.parallelHeight}px;--table-h:${L.tableHeight}px`;
+  const px = (start: number, d: number): number => start + d;
+  return html`<main
+    id="explorer"
+    class="dashboard${hidden('filters') ? ' no-filters' : ''}${hidden('histogram') ? ' no-histogram' : ''}${pairNone ? ' no-pair' : ''}"
+    data-busy=${String(s.busy)}
+    style=${vars}
+  >
+    ${hidden('filters')
+      ? expand('filters', 'Filters', true)
+      : html`<aside class="area-filters panel" data-panel="filters"><sweep-filters .state=${x} .result=${r.json}></sweep-filters></aside>`}
+    ${splitter({
+      name: 'filters',
+      orientation: 'vertical',
+      label: 'Width of the filters',
+      value: L.filtersWidth,
+      toSize: px,
+      onResize: (v) => act.resize('filtersWidth', v),
+      fixed: hidden('filters'),
+      buttons: hidden('filters') ? [] : [collapse('filters', 'filters', '‹')],
+    })}
+    <div class="first-views">
+      ${hidden('histogram')
+        ? expand('histogram', 'Histogram')
+        : html`<div class="panel panel-histogram" data-panel="histogram">
+            <sweep-histogram class="view-histogram" .state=${x} .result=${r.json}></sweep-histogram>
+          </div>`}
+      ${splitter({
+        name: 'histogram',
+        orientation: 'horizontal',
+        label: 'Height of the histogram',
+        value: L.histogramHeight,
+        toSize: px,
+        onResize: (v) => act.resize('histogramHeight', v),
+        fixed: hidden('histogram') || pairNone,
+        buttons: hidden('histogram') ? [] : [collapse('histogram', 'histogram', '▴')],
+      })}
+      <div class="pair${pairBoth ? '' : hidden('matrix') ? ' no-matrix' : ' no-trellis'}">
+        ${hidden('matrix')
+          ? expand('matrix', 'Option pairs', !pairNone)
+          : html`<div class="panel panel-matrix" data-panel="matrix">
+              <sweep-matrix class="view-matrix" .state=${x} .result=${r.json}></sweep-matrix>
+            </div>`}
+        ${splitter({
+          name: 'matrix',
+          orientation: 'vertical',
+          label: 'Width of the option-pair matrix beside the trellis',
+          value: L.matrixShare,
+          toSize: (start, d, el) => start + d / Math.max(1, el.parentElement?.clientWidth ?? 1),
+          onResize: (v) => act.resize('matrixShare', v),
+          fixed: !pairBoth,
+          buttons: [
+            ...(hidden('matrix') ? [] : [collapse('matrix', 'option-pair matrix', '◂')]),
+            ...(hidden('trellis') ? [] : [collapse('trellis', 'trellis', '▸')]),
+          ],
+        })}
+        ${hidden('trellis')
+          ? expand('trellis', 'Trellis', !pairNone)
+          : html`<div class="panel panel-trellis" data-panel="trellis">
+              <sweep-trellis class="view-trellis" .state=${x} .result=${r.json}></sweep-trellis>
+            </div>`}
+      </div>
+    </div>
+    <div class="lower-band">
+      ${hidden('parallel')
+        ? expand('parallel', 'Parallel coordinates')
+        : html`<div class="panel panel-parallel" data-panel="parallel">
+            <sweep-parallel class="view-parallel" .sweep=${s.data} .state=${x} .result=${r.json} .rows=${s.rows.parallel}></sweep-parallel>
+          </div>`}
+      ${splitter({
+        name: 'parallel',
+        orientation: 'horizontal',
+        label: 'Height of the parallel coordinates',
+        value: L.parallelHeight,
+        toSize: px,
+        onResize: (v) => act.resize('parallelHeight', v),
+        fixed: hidden('parallel'),
+        buttons: hidden('parallel') ? [] : [collapse('parallel', 'parallel coordinates', '▴')],
+      })}
+      ${hidden('table')
+        ? expand('table', 'Selected trainings')
+        : html`<div class="panel panel-table" data-panel="table">
+            <sweep-table class="view-table" .sweep=${s.data} .state=${x} .result=${r.json} .rows=${s.rows.table}></sweep-table>
+          </div>`}
+      ${splitter({
+        name: 'table',
+        orientation: 'horizontal',
+        label: 'Height of the table',
+        value: L.tableHeight,
+        toSize: px,
+        onResize: (v) => act.resize('tableHeight', v),
+        fixed: hidden('table'),
+        buttons: hidden('table') ? [] : [collapse('table', 'table', '▴')],
+      })}
+    </div>
+  </main>`;
+}
+
 export function pageView(s: PageState, act: ViewActions): TemplateResult {
   const r = s.result;
-  const x = s.explorer;
-  return html`<header class="top">
-      <div class="title">
-        <h1>sweepscope</h1>
-        <p class="sub">
-          ${s.sweep
-            ? html`<span id="sweep-name">${s.sweep.name}</span>: <b id="row-count">${fmtInt(s.sweep.rows)}</b> trainings`
-            : html`<span id="sweep-name">No sweep loaded yet</span>`}
-        </p>
-      </div>
-      ${progressBar(s, act)} ${loadTools(s, act)}
-    </header>
-    <sweep-status
-      class="area-status"
-      .engine=${s.engine}
-      .notice=${s.engineNotice}
-      .isolated=${s.isolated}
-      .rows=${s.sweep?.rows ?? 0}
-      .detail=${s.sweep?.detail ?? ''}
-      .lastMs=${r?.totalMs ?? null}
-      .busy=${s.busy}
-    ></sweep-status>
-    <div id="load-error" class="error" role="alert" ?hidden=${s.loadError === null}>${s.loadError ?? ''}</div>
-    <div id="error" class="error" role="alert" ?hidden=${s.error === null}>${s.error ?? ''}</div>
-    ${r
-      ? html`<main id="explorer" class="explorer" data-busy=${String(s.busy)}>
-          <aside class="area-filters"><sweep-filters .state=${x} .result=${r.json}></sweep-filters></aside>
-          <div class="area-views">
-            <sweep-histogram class="view-histogram" .state=${x} .result=${r.json}></sweep-histogram>
-            <div class="pair">
-              <sweep-matrix class="view-matrix" .state=${x} .result=${r.json}></sweep-matrix>
-              <sweep-trellis class="view-trellis" .state=${x} .result=${r.json}></sweep-trellis>
-            </div>
-            <sweep-parallel class="view-parallel" .sweep=${s.data} .state=${x} .result=${r.json}></sweep-parallel>
-            <sweep-table class="view-table" .sweep=${s.data} .state=${x} .result=${r.json}></sweep-table>
-          </div>
-        </main>`
-      : nothing}
+  return html`<div class="page-top">
+      <header class="top">
+        <div class="title">
+          <h1>sweepscope</h1>
+          <p class="sub">
+            ${s.sweep
+              ? html`<span id="sweep-name">${s.sweep.name}</span>: <b id="row-count">${fmtInt(s.sweep.rows)}</b> trainings`
+              : html`<span id="sweep-name">No sweep loaded yet</span>`}
+          </p>
+        </div>
+        ${progressBar(s, act)} ${loadTools(s, act)}
+      </header>
+      <sweep-status
+        class="area-status"
+        .engine=${s.engine}
+        .notice=${s.engineNotice}
+        .isolated=${s.isolated}
+        .rows=${s.sweep?.rows ?? 0}
+        .detail=${s.sweep?.detail ?? ''}
+        .lastMs=${r?.totalMs ?? null}
+        .busy=${s.busy}
+      ></sweep-status>
+      <div id="load-error" class="error" role="alert" ?hidden=${s.loadError === null}>${s.loadError ?? ''}</div>
+      <div id="error" class="error" role="alert" ?hidden=${s.error === null}>${s.error ?? ''}</div>
+    </div>
+    ${r ? dashboard(s, act, r) : nothing}
     <div id="drop-overlay" class="drop-overlay" ?hidden=${!s.dragging}>Drop a .csv or .arrow sweep to load it</div>`;
 }

@@ -4,7 +4,20 @@
  */
 
 import { allocCounts, countRows, mergeStats, statsRows } from './kernel.js';
-import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
+import { inlineParts, pageRows, sampleRowsIn } from './rows.js';
+import type {
+  Engine,
+  EngineInfo,
+  Field,
+  KernelPlan,
+  MetricStats,
+  PackedSweep,
+  RowPage,
+  RowPageRequest,
+  RowSample,
+  RowSampleRequest,
+  TableCounts,
+} from './types.js';
 
 export class InlineCpuEngine implements Engine {
   readonly info: EngineInfo = { kind: 'cpu', adapter: 'main thread' };
@@ -33,6 +46,17 @@ export class InlineCpuEngine implements Engine {
     const out = allocCounts(plan);
     countRows(d, plan, 0, d.rows, out);
     return out;
+  }
+
+  private readonly parts = inlineParts(() => this.loaded());
+
+  rowPage(request: RowPageRequest): Promise<RowPage> {
+    return pageRows(this.parts, request);
+  }
+
+  async rowSample(request: RowSampleRequest): Promise<RowSample> {
+    const d = this.loaded();
+    return sampleRowsIn(d, request, 0, d.rows);
   }
 
   async dispose(): Promise<void> {

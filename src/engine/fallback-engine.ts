@@ -6,7 +6,19 @@
  * and why.
  */
 
-import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
+import type {
+  Engine,
+  EngineInfo,
+  Field,
+  KernelPlan,
+  MetricStats,
+  PackedSweep,
+  RowPage,
+  RowPageRequest,
+  RowSample,
+  RowSampleRequest,
+  TableCounts,
+} from './types.js';
 
 export class FallbackEngine implements Engine {
   private current: Engine;
@@ -96,6 +108,37 @@ export class FallbackEngine implements Engine {
 
   run(plan: KernelPlan): Promise<TableCounts> {
     return this.guard((e) => e.run(plan));
+  }
+
+  /** The sweep the CPU engine holds for row queries while the GPU engine counts (null: not loaded yet). */
+  private rowsLoaded: PackedSweep | null = null;
+
+  /**
+   * The engine for row queries. On the CPU engine, itself. While the GPU
+   * counts, the CPU workers too when the sweep is in shared memory: row work
+   * (a scan of the packed rows for a deep page, a sample's flags) then never
+   * runs on the page's main thread, and the workers read the same buffers
+   * without a copy. Without shared memory each worker would need its own copy
+   * of the sweep, so the GPU engine answers rows inline instead.
+   */
+  private async rowEngine(): Promise<Engine> {
+    const data = this.data;
+    if (this.current !== this.primary || !data) return this.current;
+    if (typeof SharedArrayBuffer === 'undefined' || !(data.codes.buffer instanceof SharedArrayBuffer)) return this.current;
+    const cpu = this.cpu();
+    if (this.rowsLoaded !== data) {
+      await cpu.load(data);
+      this.rowsLoaded = data;
+    }
+    return cpu;
+  }
+
+  async rowPage(request: RowPageRequest): Promise<RowPage> {
+    return (await this.rowEngine()).rowPage(request);
+  }
+
+  async rowSample(request: RowSampleRequest): Promise<RowSample> {
+    return (await this.rowEngine()).rowSample(request);
   }
 
   async dispose(): Promise<void> {

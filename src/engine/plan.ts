@@ -11,7 +11,7 @@ import { smallestF32Where, prevF32 } from './f32.js';
 import { binOf, shownValue } from './formulas.js';
 import type { PackLayout, Unit } from './layout.js';
 import type { ResolvedQuery } from './resolve.js';
-import type { Field, KernelPlan, KeyTable, MetricStats } from './types.js';
+import type { Field, KernelPlan, KeyTable, MetricStats, RowSelect } from './types.js';
 
 /** Table entries a plan may count (pair tables and trellis tables each): 2^26 u32 = 256 MiB. */
 const MAX_TABLE_ENTRIES = 1 << 26;
@@ -93,6 +93,76 @@ export interface PlanOptions {
   tableUnitBits?: number;
 }
 
+/** Per group, the brush as f32 bounds of the raw value: selected iff brushLo <= v <= brushHi. */
+function brushBounds(stats: MetricStats, q: ResolvedQuery, groups: number): { brushLo: Float64Array; brushHi: Float64Array } {
+  const brushLo = new Float64Array(groups).fill(-Infinity);
+  const brushHi = new Float64Array(groups).fill(Infinity);
+  if (!q.range) return { brushLo, brushHi };
+  const [rLo, rHi] = q.range;
+  const normalize = q.normalize;
+  binDomains(stats, normalize, groups).forEach(([lo, hi], g) => {
+    if (!(lo <= hi)) {
+      brushLo[g] = Infinity;
+      return;
+    }
+    // Compared at the stored precision (see inBrush): monotone in v, so a binary search finds the edges.
+    const fLo = Math.fround(rLo);
+    const fHi = Math.fround(rHi);
+    const shown = (v: number): number => Math.fround(shownValue(v, lo, hi, normalize));
+    brushLo[g] = smallestF32Where(lo, hi, (v) => shown(v) >= fLo);
+    const above = smallestF32Where(lo, hi, (v) => shown(v) > fHi);
+    brushHi[g] = above === Infinity ? hi : above === lo ? -Infinity : prevF32(above);
+  });
+  return { brushLo, brushHi };
+}
+
+/** Filters: one allow table per key unit that holds a filtered parameter. */
+function filterTables(layout: PackLayout, units: readonly Unit[], q: ResolvedQuery): Pick<KernelPlan, 'filters' | 'allow'> {
+  const filters: { field: Field; offset: number }[] = [];
+  const allowParts: Uint8Array[] = [];
+  let allowSize = 0;
+  for (const unit of units) {
+    if (!unit.params.some((p) => q.filters[p])) continue;
+    const size = 1 << unit.bits;
+    const allow = new Uint8Array(size);
+    for (let key = 0; key < size; key++) {
+      allow[key] = unit.params.every((p) => {
+        const f = q.filters[p];
+        const s = layout.slots[p];
+        const code = (key >>> (s.shift - unit.shift)) & ((1 << s.bits) - 1);
+        return f === null || (code < f.length && f[code] === 1);
+      })
+        ? 1
+        : 0;
+    }
+    filters.push({ field: fieldOf(unit.word, unit.shift, unit.bits), offset: allowSize });
+    allowParts.push(allow);
+    allowSize += size;
+  }
+  const allow = new Uint8Array(allowSize);
+  allowParts.forEach((a, i) => allow.set(a, filters[i].offset));
+  return { filters, allow };
+}
+
+/** The group field of a sweep's layout (null without a group). */
+function groupField(sweep: Sweep, layout: PackLayout): Field | null {
+  if (sweep.group < 0) return null;
+  const s = layout.slots[sweep.group];
+  return fieldOf(s.word, s.shift, s.bits);
+}
+
+/**
+ * The selection of a query for row queries: the very filter tables and brush
+ * bounds compilePlan puts in its plans, so the rows a view lists are the rows
+ * the engines count as selected.
+ */
+export function compileSelect(sweep: Sweep, layout: PackLayout, q: ResolvedQuery, stats: MetricStats): RowSelect {
+  const groups = sweep.group >= 0 ? Math.max(1, sweep.params[sweep.group].labels.length) : 1;
+  const { brushLo, brushHi } = brushBounds(stats, q, groups);
+  const { filters, allow } = filterTables(layout, keyUnits(layout), q);
+  return { words: layout.words, metric: q.metric, group: groupField(sweep, layout), brushLo, brushHi, filters, allow };
+}
+
 export function compilePlan(
   sweep: Sweep,
   layout: PackLayout,
@@ -115,8 +185,6 @@ export function compilePlan(
   const thresholds = new Float64Array(groups * T);
   const guessOrigin = new Float64Array(groups);
   const guessScale = new Float64Array(groups);
-  const brushLo = new Float64Array(groups).fill(-Infinity);
-  const brushHi = new Float64Array(groups).fill(Infinity);
   const shownOrigin = new Float64Array(groups);
   const shownScale = new Float64Array(groups).fill(1);
   binDomains(stats, normalize, groups).forEach(([lo, hi], g) => {
@@ -131,46 +199,9 @@ export function compilePlan(
       shownOrigin[g] = empty ? 0 : lo;
       shownScale[g] = !empty && hi > lo ? 1 / (hi - lo) : 0;
     }
-    if (q.range) {
-      const [rLo, rHi] = q.range;
-      if (empty) {
-        brushLo[g] = Infinity;
-        return;
-      }
-      // Compared at the stored precision (see inBrush): monotone in v, so a binary search finds the edges.
-      const fLo = Math.fround(rLo);
-      const fHi = Math.fround(rHi);
-      const shown = (v: number): number => Math.fround(shownValue(v, lo, hi, normalize));
-      brushLo[g] = smallestF32Where(lo, hi, (v) => shown(v) >= fLo);
-      const above = smallestF32Where(lo, hi, (v) => shown(v) > fHi);
-      brushHi[g] = above === Infinity ? hi : above === lo ? -Infinity : prevF32(above);
-    }
   });
-
-  // Filters: one allow table per unit that holds a filtered parameter.
-  const filters: { field: Field; offset: number }[] = [];
-  const allowParts: Uint8Array[] = [];
-  let allowSize = 0;
-  for (const unit of units) {
-    if (!unit.params.some((p) => q.filters[p])) continue;
-    const size = 1 << unit.bits;
-    const allow = new Uint8Array(size);
-    for (let key = 0; key < size; key++) {
-      allow[key] = unit.params.every((p) => {
-        const f = q.filters[p];
-        const s = layout.slots[p];
-        const code = (key >>> innerShift(p, unit)) & ((1 << s.bits) - 1);
-        return f === null || (code < f.length && f[code] === 1);
-      })
-        ? 1
-        : 0;
-    }
-    filters.push({ field: fieldOf(unit.word, unit.shift, unit.bits), offset: allowSize });
-    allowParts.push(allow);
-    allowSize += size;
-  }
-  const allow = new Uint8Array(allowSize);
-  allowParts.forEach((a, i) => allow.set(a, filters[i].offset));
+  const { brushLo, brushHi } = brushBounds(stats, q, groups);
+  const { filters, allow } = filterTables(layout, units, q);
 
   // Pair tables: one per pair of units (or the single unit), marginalized afterwards.
   const partsOf = (u: number, keyShift: number): KeyPart[] =>

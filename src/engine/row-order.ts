@@ -68,8 +68,8 @@ export function sortRows(
   return { perm: idx, order: { metric, groupStart, finiteEnd } };
 }
 
-/** First row in [lo, hi) whose value is not below `bound` (values ascending there). */
-function lowerBound(values: Float32Array, lo: number, hi: number, bound: number, inclusive: boolean): number {
+/** First row in [lo, hi) whose value is not below `bound` (inclusive) or above it (exclusive); values ascending there. */
+export function lowerBound(values: Float32Array, lo: number, hi: number, bound: number, inclusive: boolean): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const v = values[mid];

@@ -3,15 +3,15 @@
  * and answers user queries as raw aggregates and labelled JSON.
  */
 
-import { allocF32, allocU32, validateSweep, type Sweep } from '../model/sweep.js';
+import { allocF32, allocU32, findMetric, findParam, validateSweep, type Sweep } from '../model/sweep.js';
 import { brushRanges, sortRows } from './row-order.js';
 import { makeLayout, packCodes, DEFAULT_UNIT_BITS, type PackLayout } from './layout.js';
-import { compilePlan } from './plan.js';
+import { compilePlan, compileSelect } from './plan.js';
 import { marginalize } from './marginalize.js';
 import { resolveQuery, type ResolvedQuery } from './resolve.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
 import { BrushCache } from './brush-cache.js';
-import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates } from './types.js';
+import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
 
 export interface QueryResult {
   query: ResolvedQuery;
@@ -25,7 +25,8 @@ export interface QueryResult {
 /**
  * Packs a sweep's parameter codes (shared memory where possible), with the
  * rows sorted by (group, first metric) so brush moves on that metric visit
- * only one side of the brush (row-order.ts).
+ * only one side of the brush (row-order.ts). The permutation is kept
+ * (`perm`, 4 bytes a training): row queries answer with the file's row ids.
  */
 export function packSweep(sweep: Sweep, unitBits = DEFAULT_UNIT_BITS): { layout: PackLayout; packed: PackedSweep } {
   const layout = makeLayout(
@@ -42,10 +43,18 @@ export function packSweep(sweep: Sweep, unitBits = DEFAULT_UNIT_BITS): { layout:
     0,
     n,
   );
-  if (sweep.metrics.length === 0) return { layout, packed: { rows: n, words: W, codes: inOrder, metrics: [] } };
+  if (sweep.metrics.length === 0) {
+    const identity = allocU32(n);
+    for (let i = 0; i < n; i++) identity[i] = i;
+    return { layout, packed: { rows: n, words: W, codes: inOrder, metrics: [], perm: identity } };
+  }
   const g = sweep.group;
   const groups = g >= 0 ? Math.max(1, sweep.params[g].labels.length) : 1;
-  const { perm, order } = sortRows(g >= 0 ? sweep.params[g].codes : null, groups, sweep.metrics[0].values, 0);
+  const sorted = sortRows(g >= 0 ? sweep.params[g].codes : null, groups, sweep.metrics[0].values, 0);
+  const { order } = sorted;
+  // in shared memory, as the codes: the workers read it in place
+  const perm = allocU32(n);
+  perm.set(sorted.perm);
   const codes = allocU32(n * W);
   for (let j = 0; j < n; j++) {
     const src = perm[j] * W;
@@ -56,7 +65,12 @@ export function packSweep(sweep: Sweep, unitBits = DEFAULT_UNIT_BITS): { layout:
     for (let j = 0; j < n; j++) out[j] = m.values[perm[j]];
     return out;
   });
-  return { layout, packed: { rows: n, words: W, codes, metrics, order } };
+  return { layout, packed: { rows: n, words: W, codes, metrics, order, perm } };
+}
+
+/** Bytes a packed sweep holds per training: codes, metrics and the permutation. */
+export function bytesPerTraining(packed: PackedSweep): number {
+  return 4 * packed.words + 4 * packed.metrics.length + 4;
 }
 
 export class Session {
@@ -86,10 +100,19 @@ export class Session {
   static async fromPacked(sweep: Sweep, prepared: { layout: PackLayout; packed: PackedSweep }, engine: Engine): Promise<Session> {
     validateSweep(sweep);
     const { layout, packed } = prepared;
-    if (packed.rows !== sweep.rows || layout.slots.length !== sweep.params.length)
+    if (packed.rows !== sweep.rows || packed.perm.length !== sweep.rows || layout.slots.length !== sweep.params.length)
       throw new Error(`internal error: a packed sweep of ${packed.rows} rows and ${layout.slots.length} parameters for a sweep of ${sweep.rows} and ${sweep.params.length}`);
     await engine.load(packed);
     return new Session(sweep, layout, packed, engine);
+  }
+
+  /**
+   * Bytes the engine holds per training: the packed codes, the metrics and
+   * the permutation back to the file's rows (the sweep's own columns, which
+   * the views read labels and values from, come on top).
+   */
+  get bytesPerTraining(): number {
+    return bytesPerTraining(this.packed);
   }
 
   get groupField(): Field | null {
@@ -111,6 +134,39 @@ export class Session {
       this.statsCache.set(metric, s);
     }
     return s;
+  }
+
+  /**
+   * The rows of a query's selection: a page in an order, or the sample with
+   * its selection flags. Ids are the file's rows (the engine maps packed rows
+   * back through `perm`); labels and values come from `sweep` by id.
+   */
+  async rows(q: RowsQuery): Promise<RowsAnswer> {
+    const query = resolveQuery(this.sweep, q.spec);
+    const stats = await this.stats(query.metric);
+    const select = compileSelect(this.sweep, this.layout, query, stats);
+    if (q.kind === 'sample') {
+      const s = await this.engine.rowSample({ select, size: q.size, seed: q.seed });
+      return { kind: 'sample', ids: s.ids, selected: s.selected };
+    }
+    const offset = Math.max(0, Math.floor(q.offset ?? 0));
+    const page = await this.engine.rowPage({
+      select,
+      sort: this.rowSort(q.sortBy, query.metric),
+      descending: q.descending ?? true,
+      after: q.after ?? null,
+      offset,
+      limit: q.limit,
+    });
+    return { kind: 'page', offset, ids: page.ids, last: page.last };
+  }
+
+  /** The column to order rows by, in the engine's terms (a metric, or a parameter's code field). */
+  private rowSort(by: RowSortBy | undefined, metric: number): RowSort {
+    if (!by) return { kind: 'metric', metric };
+    if ('metric' in by) return { kind: 'metric', metric: findMetric(this.sweep, by.metric) };
+    const s = this.layout.slots[findParam(this.sweep, by.param)];
+    return { kind: 'code', field: { word: s.word, shift: s.shift, mask: s.bits >= 32 ? 0xffffffff : (1 << s.bits) - 1 } };
   }
 
   async query(spec: QuerySpec): Promise<QueryResult> {

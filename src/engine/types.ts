@@ -159,6 +159,10 @@ export interface Engine {
   load(data: PackedSweep): Promise<void>;
   stats(metric: number, group: Field | null, groups: number): Promise<MetricStats>;
   run(plan: KernelPlan): Promise<TableCounts>;
+  /** The selected rows in an order, one page of them (rows.ts). */
+  rowPage(request: RowPageRequest): Promise<RowPage>;
+  /** A deterministic sample of the rows and which of them are selected (rows.ts). */
+  rowSample(request: RowSampleRequest): Promise<RowSample>;
   dispose(): Promise<void>;
 }
 
@@ -172,4 +176,84 @@ export interface PackedSweep {
   readonly metrics: readonly Float32Array[];
   /** How the rows are ordered, when sorted by (group, metric) for brush moves (row-order.ts). */
   readonly order?: RowOrder;
+  /**
+   * Packed row j holds the file's row perm[j] (the rows were sorted when
+   * packed): row answers name the file's rows through it, and order ties by it.
+   */
+  readonly perm: Uint32Array;
 }
+
+// ---------------------------------------------------------------------------
+// Row queries: which trainings, not how many (rows.ts).
+
+/**
+ * Which rows a row query keeps: the plan's selection (compileSelect in
+ * plan.ts, which compilePlan uses too), so a row is selected exactly when the
+ * kernels count it as selected.
+ */
+export type RowSelect = Pick<KernelPlan, 'words' | 'metric' | 'group' | 'brushLo' | 'brushHi' | 'filters' | 'allow'>;
+
+/** The column rows are ordered by: a metric (missing values last in either direction) or a parameter's option code. */
+export type RowSort = { readonly kind: 'metric'; readonly metric: number } | { readonly kind: 'code'; readonly field: Field };
+
+/**
+ * A place in a row order: a row's sort key (rows.ts `sortKey`) and its file
+ * row id. Rows are ordered by (key, id): ties by the file's row order.
+ */
+export interface RowCursor {
+  readonly key: number;
+  readonly id: number;
+}
+
+export interface RowPageRequest {
+  readonly select: RowSelect;
+  readonly sort: RowSort;
+  readonly descending: boolean;
+  /** Only rows after this place (cursor paging: the CSV export); null: from the first. */
+  readonly after: RowCursor | null;
+  /** Rows skipped (after `after`), then at most `limit` rows. */
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface RowPage {
+  /** The file's row ids, in order; fewer than the limit at the end. */
+  readonly ids: Uint32Array;
+  /** The place of the last row (the next page's `after`), null when the page is empty. */
+  readonly last: RowCursor | null;
+}
+
+export interface RowSampleRequest {
+  readonly select: RowSelect;
+  /** At most this many rows: the stratified sample of the file's rows (sample.ts), the same for the same size and seed. */
+  readonly size: number;
+  readonly seed: number;
+}
+
+export interface RowSample {
+  /** The sampled file rows whose metric (select.metric) is present, ascending. */
+  readonly ids: Uint32Array;
+  /** Per id: 1 when the row is selected. */
+  readonly selected: Uint8Array;
+}
+
+/** A parameter or metric by name to order rows by; absent: the query's metric. */
+export type RowSortBy = { readonly metric: string } | { readonly param: string };
+
+/** What a view asks of a query's rows (the coordinator adds the query). */
+export type RowNeed =
+  | {
+      readonly kind: 'page';
+      readonly sortBy?: RowSortBy;
+      /** Default true: the best first. */
+      readonly descending?: boolean;
+      readonly after?: RowCursor | null;
+      readonly offset?: number;
+      readonly limit: number;
+    }
+  | { readonly kind: 'sample'; readonly size: number; readonly seed: number };
+
+/** A row query in the sweep's terms: the rows of the selection a QuerySpec makes (Session.rows). */
+export type RowsQuery = RowNeed & { readonly spec: QuerySpec };
+
+export type RowsAnswer = ({ readonly kind: 'page'; readonly offset: number } & RowPage) | ({ readonly kind: 'sample' } & RowSample);

@@ -5,7 +5,8 @@
 
 import { transfer } from 'comlink';
 import { allocCounts, countRows, statsRows } from './kernel.js';
-import type { Field, KernelPlan, PackedSweep, TableCounts } from './types.js';
+import { firstRows, gatherRows, histogramRows, sampleRowsIn, type Pairs, type RowOrderSpec, type RowWindow } from './rows.js';
+import type { Field, KernelPlan, PackedSweep, RowSample, RowSampleRequest, TableCounts } from './types.js';
 
 let data: PackedSweep | null = null;
 
@@ -26,6 +27,22 @@ export const workerApi = {
     const out = allocCounts(plan);
     countRows(loaded(), plan, start, end, out);
     return transfer(out, [out.hist.buffer, out.pairs.buffer, out.trellisCount.buffer, out.trellisSum.buffer]);
+  },
+  rowsFirst(base: RowOrderSpec, win: RowWindow, n: number, start: number, end: number): Pairs {
+    const r = firstRows(loaded(), base, win, n, start, end);
+    return transfer(r, [r.keys.buffer, r.ids.buffer]);
+  },
+  rowsHistogram(base: RowOrderSpec, win: RowWindow, start: number, end: number): Uint32Array {
+    const h = histogramRows(loaded(), base, win, start, end);
+    return transfer(h, [h.buffer]);
+  },
+  rowsGather(base: RowOrderSpec, win: RowWindow, start: number, end: number): Pairs {
+    const r = gatherRows(loaded(), base, win, start, end);
+    return transfer(r, [r.keys.buffer, r.ids.buffer]);
+  },
+  rowsSample(req: RowSampleRequest, start: number, end: number): RowSample {
+    const r = sampleRowsIn(loaded(), req, start, end);
+    return transfer(r, [r.ids.buffer, r.selected.buffer]);
   },
 };
 

@@ -6,7 +6,20 @@
 
 import { wrap, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import { addCounts, mergeStats } from './kernel.js';
-import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
+import { mergeSamples, pageRows, runRank, type RowParts } from './rows.js';
+import type {
+  Engine,
+  EngineInfo,
+  Field,
+  KernelPlan,
+  MetricStats,
+  PackedSweep,
+  RowPage,
+  RowPageRequest,
+  RowSample,
+  RowSampleRequest,
+  TableCounts,
+} from './types.js';
 import type { WorkerApi } from './worker-api.js';
 
 /** A started worker: its comlink endpoint and how to stop it. */
@@ -54,8 +67,12 @@ export class WorkerCpuEngine implements Engine {
     return this.remotes.map((_, i) => [cuts[i], cuts[i + 1]]);
   }
 
+  /** The sweep as loaded (shared memory where possible): row ranks by counting read it here. */
+  private data: PackedSweep | null = null;
+
   async load(data: PackedSweep): Promise<void> {
     this.rows = data.rows;
+    this.data = data;
     await Promise.all(this.remotes.map((r) => r.load(data)));
   }
 
@@ -69,6 +86,23 @@ export class WorkerCpuEngine implements Engine {
     const total = parts[0];
     for (let i = 1; i < parts.length; i++) addCounts(total, parts[i]);
     return total;
+  }
+
+  /** Row queries: each worker answers for its equal share of the rows; pages are merged here (rows.ts). */
+  private readonly parts: RowParts = {
+    first: (base, win, n) => Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].rowsFirst(base, win, n, s, e))),
+    histogram: (base, win) => Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].rowsHistogram(base, win, s, e))),
+    gather: (base, win) => Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].rowsGather(base, win, s, e))),
+    // counting over the sorted runs needs only binary searches: here, on the shared buffers
+    rank: async (base, after, r) => (this.data ? runRank(this.data, base, after, r) : undefined),
+  };
+
+  rowPage(request: RowPageRequest): Promise<RowPage> {
+    return pageRows(this.parts, request);
+  }
+
+  async rowSample(request: RowSampleRequest): Promise<RowSample> {
+    return mergeSamples(await Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].rowsSample(request, s, e))));
   }
 
   async dispose(): Promise<void> {

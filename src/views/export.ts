@@ -48,6 +48,28 @@ export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
   );
 }
 
+/** The event a view dispatches (bubbling, composed) to say something on the page: `detail` is the one-line message. */
+export const VIEW_NOTICE = 'view-notice';
+
+export type ViewNoticeEvent = CustomEvent<string>;
+
+/**
+ * The one way a view exports: builds the file (SVG, PNG or CSV) and offers
+ * it as a download. A failure is said on the page (a `view-notice` event
+ * from `from`, shown in the page's message line), never lost in the
+ * console; resolves to whether the file was offered.
+ */
+export async function exportFile(from: Element, filename: string, make: () => Blob | Promise<Blob>): Promise<boolean> {
+  try {
+    download(await make(), filename);
+    return true;
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    from.dispatchEvent(new CustomEvent(VIEW_NOTICE, { detail: `Export of ${filename} failed: ${why}`, bubbles: true, composed: true }));
+    return false;
+  }
+}
+
 /** Offers a blob to the user as a file download. */
 export function download(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);

@@ -1,15 +1,15 @@
 /**
- * A view's background work over the rows (the parallel coordinates' lines,
- * the table's top-k): one run at a time; asking again while it runs aborts
+ * A view's background work (the parallel coordinates' lines from the rows the
+ * engine sent): one run at a time; asking again while it runs aborts
  * it and runs once more after it, however often it was asked; `whenIdle()`
  * resolves once a run finished with nothing asked after it (and the host has
  * rendered).
  */
 
 import { LitElement, type ReactiveControllerHost } from 'lit';
-import { taskAt } from './selection.js';
+import { taskAt } from './tasks.js';
 
-/** The abort flag a run gets; `drive` (selection.ts) checks it between slices. */
+/** The abort flag a run gets; `drive` (tasks.ts) checks it between slices. */
 export interface JobSignal {
   readonly aborted: boolean;
 }
@@ -19,36 +19,14 @@ export class RestartableJob {
   private rerun = false;
   private signal = { aborted: false };
   private idleWaiters: (() => void)[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
 
-  /**
-   * `settleMs`: wait until the inputs have not changed for that long before
-   * starting (work that takes longer than a frame, such as sorting millions of
-   * selected rows, would otherwise restart on every frame of a dragged brush,
-   * allocating its buffers each time and never finishing); the run in flight
-   * is aborted at once.
-   */
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly run: (signal: JobSignal) => Promise<void>,
-    private readonly settleMs = 0,
   ) {}
 
   /** Starts a run, or aborts the one running and runs again after it. */
   schedule(): void {
-    if (this.settleMs > 0) {
-      this.signal.aborted = true;
-      if (this.timer !== null) clearTimeout(this.timer);
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.start();
-      }, this.settleMs);
-      return;
-    }
-    this.start();
-  }
-
-  private start(): void {
     if (this.running) {
       this.rerun = true;
       this.signal.aborted = true;
@@ -60,7 +38,7 @@ export class RestartableJob {
       this.running = null;
       if (this.rerun) {
         this.rerun = false;
-        this.start();
+        this.schedule();
       } else {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
@@ -72,15 +50,13 @@ export class RestartableJob {
   /** Aborts the run in flight (the host left the page). */
   abort(): void {
     this.signal.aborted = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
   }
 
   /** Resolves once the work for the latest inputs is done and rendered. */
   async whenIdle(): Promise<void> {
     for (;;) {
       await this.host.updateComplete;
-      if (!this.running && !this.rerun && this.timer === null) return;
+      if (!this.running && !this.rerun) return;
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }

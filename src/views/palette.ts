@@ -1,15 +1,15 @@
 /**
  * Colour for the views: ColorBrewer sequential and diverging maps (Cynthia
  * Brewer, colorbrewer2.org; the paper's heat-map uses a perceptually linear
- * multi-hue sequential map) and a colour-blind-safe categorical palette
- * (Okabe & Ito).
+ * multi-hue sequential map), taken from d3-scale-chromatic so that nobody
+ * keeps hex codes by hand, and a colour-blind-safe categorical palette
+ * (Okabe & Ito), which d3-scale-chromatic does not have.
  */
 
-/** ColorBrewer YlGnBu, 9 classes, light to dark. */
-export const YL_GN_BU = ['#ffffd9', '#edf8b1', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#253494', '#081d58'];
+import { interpolateRdBu, interpolateYlGnBu } from 'd3-scale-chromatic';
 
-/** ColorBrewer RdBu, 11 classes, red (below) to blue (above); the middle is neutral. */
-export const RD_BU = ['#67001f', '#b2182b', '#d6604d', '#f4a582', '#fddbc7', '#f7f7f7', '#d1e5f0', '#92c5de', '#4393c3', '#2166ac', '#053061'];
+/** A colour map: a position t in [0, 1] to a CSS colour. */
+export type ColourMap = (t: number) => string;
 
 /** Okabe–Ito: distinguishable under the common colour-vision deficiencies. */
 export const CATEGORICAL = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
@@ -28,37 +28,30 @@ export function categorical(i: number): string {
   return CATEGORICAL[i % CATEGORICAL.length];
 }
 
-function hexToRgb(h: string): [number, number, number] {
-  const n = parseInt(h.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-}
-
-const RAMP_STEPS = 1024;
-const rampTables = new WeakMap<readonly string[], string[]>();
+const TABLE_STEPS = 1024;
 
 /**
- * The colour at t in [0, 1] along a list of colours, interpolated in RGB, from
- * a table of RAMP_STEPS + 1 colours made once per list (thousands of cells are
- * coloured per update).
+ * `map` looked up in a table of TABLE_STEPS + 1 colours, made on first use:
+ * thousands of cells are coloured per update, and d3's interpolators build a
+ * new string through a spline each call. t outside [0, 1] (or NaN) is clamped.
  */
-export function ramp(colors: readonly string[], t: number): string {
-  let table = rampTables.get(colors);
-  if (!table) {
-    table = [];
-    for (let s = 0; s <= RAMP_STEPS; s++) table.push(rampExact(colors, s / RAMP_STEPS));
-    rampTables.set(colors, table);
-  }
-  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0));
-  return table[Math.round(x * RAMP_STEPS)];
+export function tabulated(map: ColourMap): ColourMap {
+  let table: string[] | null = null;
+  return (t: number): string => {
+    if (!table) {
+      table = [];
+      for (let s = 0; s <= TABLE_STEPS; s++) table.push(map(s / TABLE_STEPS));
+    }
+    const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0));
+    return table[Math.round(x * TABLE_STEPS)];
+  };
 }
 
-/** The colour at t in [0, 1] along a list of colours, interpolated in RGB. */
-export function rampExact(colors: readonly string[], t: number): string {
-  const x = Math.max(0, Math.min(1, Number.isFinite(t) ? t : 0)) * (colors.length - 1);
-  const i = Math.min(colors.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = hexToRgb(colors[i]);
-  const b = hexToRgb(colors[i + 1]);
-  const c = a.map((v, k) => Math.round(v + (b[k] - v) * f));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
+/** ColorBrewer YlGnBu, light (0) to dark (1). */
+export const YL_GN_BU: ColourMap = tabulated(interpolateYlGnBu);
+
+/** YlGnBu run backwards, dark (0) to light (1): the same map for a dark page, where light stands out. */
+export const YL_GN_BU_REVERSED: ColourMap = tabulated((t) => interpolateYlGnBu(1 - t));
+
+/** ColorBrewer RdBu, red (0) through a neutral middle (0.5) to blue (1). */
+export const RD_BU: ColourMap = tabulated(interpolateRdBu);

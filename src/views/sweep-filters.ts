@@ -3,10 +3,16 @@
  * allowed), with per-parameter "all" and per-option "only" shortcuts, a reset
  * button, and how many trainings are selected. Every change dispatches the
  * whole new `where` (a parameter with all of its options allowed is left out).
+ *
+ * Made for a narrow side panel: the parameters stack in one column when the
+ * element is narrow and scroll under the summary when they do not fit the
+ * height the page gives. When the filters leave no training, the summary
+ * says so, with the reset button.
  */
 
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { viewTheme } from './theme.js';
+import { emptiness, emptyNotice, emptyStyles } from './empty.js';
 import { fmtInt } from './format.js';
 import type { AggregateJson } from '../engine/output.js';
 import { categorical } from './palette.js';
@@ -46,13 +52,37 @@ export class SweepFilters extends DeferredView {
 
   static override styles = [
     viewTheme,
+    emptyStyles,
     css`
+    /* The summary stays at the top; the parameters scroll under it when the page gives a height they exceed. */
+    :host {
+      display: flex;
+      flex-direction: column;
+      box-sizing: border-box;
+      height: 100%;
+      min-width: 0;
+      min-height: 0;
+    }
     .summary {
+      flex: none;
       display: flex;
       flex-wrap: wrap;
       align-items: baseline;
       gap: 4px 12px;
       margin-bottom: 8px;
+      padding-bottom: 6px;
+      border-bottom: 1px solid var(--sweep-faint);
+    }
+    .summary .empty-selection {
+      flex-basis: 100%;
+      flex-direction: row;
+      flex-wrap: wrap;
+      justify-content: flex-start;
+      align-items: baseline;
+      gap: 4px 10px;
+      padding: 4px 0 0;
+      font-size: 13px;
+      text-align: left;
     }
     .count {
       margin: 0;
@@ -63,9 +93,17 @@ export class SweepFilters extends DeferredView {
       color: var(--sweep-muted);
     }
     .params {
+      flex: 1 1 auto;
+      min-height: 0;
+      overflow-x: hidden;
+      overflow-y: auto;
       display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(260px, 1fr));
+      /* One column in a side panel, more in a wide box; never wider than the element. */
+      grid-template-columns: repeat(auto-fill, minmax(min(100%, 220px), 1fr));
+      align-content: start;
       gap: 10px 18px;
+      /* Room for the "only" button that shows above the first row of chips. */
+      padding-top: 2px;
     }
     .param {
       min-width: 0;
@@ -114,7 +152,8 @@ export class SweepFilters extends DeferredView {
       cursor: default;
       opacity: 0.6;
     }
-    .reset {
+    .reset,
+    .empty-reset {
       border: 1px solid var(--sweep-line);
       background: var(--sweep-panel);
       border-radius: 6px;
@@ -215,12 +254,17 @@ export class SweepFilters extends DeferredView {
     const where = this.state?.where;
     const filtered = r.params.filter((p) => hasOwn(where, p.name)).length;
     const brushed = (this.state?.range ?? r.range) !== null;
+    // With nothing left, the notice's own reset button stands where the usual one is.
+    const empty = emptiness(r) === 'filtered';
     return html`<div class="summary">
         <p class="count" aria-live="polite">${fmtInt(r.selected)} of ${fmtInt(r.rows)} trainings selected</p>
         ${r.missing > 0 ? html`<span class="missing">(${fmtInt(r.missing)} without a ${r.metric} value left out)</span>` : nothing}
-        <button type="button" class="reset" ?disabled=${filtered === 0 && !brushed} @click=${() => this.reset()}>
-          Reset filters and brush
-        </button>
+        ${empty
+          ? nothing
+          : html`<button type="button" class="reset" ?disabled=${filtered === 0 && !brushed} @click=${() => this.reset()}>
+              Reset filters and brush
+            </button>`}
+        ${emptyNotice(r)}
       </div>
       <div class="params">${r.params.map((p) => this.param(r, p.name, p.options))}</div>`;
   }

@@ -10,14 +10,23 @@
  * edge. Every change is a `view-change` event (one per animation frame while
  * dragging, and one on release); the view never queries the engine.
  *
+ * The chart draws to the box the page gives the element (its width and
+ * height; `plot-height` fixes the chart's height instead), and re-lays out
+ * when the box changes. When the filters leave no training, or no training
+ * has a value of the metric, a notice with a reset button covers the plot;
+ * the brush selecting nothing is no reason for one here, as the bars always
+ * show the baseline.
+ *
  * Colours are resolved from CSS custom properties into SVG attributes, so the
  * exported SVG and PNG look like what is on screen.
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { ColorSchemeController, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './theme.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './theme.js';
 import { fmtInt } from './format.js';
 import type { AggregateJson } from '../engine/output.js';
+import { textWidth as measureText } from './chart-chrome.js';
+import { emptiness, emptyNotice, emptyStyles } from './empty.js';
 import { download, svgBlob, svgToPng } from './export.js';
 import { categorical } from './palette.js';
 import { niceTicks, stepDecimals, tickStep } from './scale.js';
@@ -29,6 +38,13 @@ const FADED = 0.28;
 const EDGE_GRAB = 6;
 /** Pixels a drag must travel before it makes a new brush. */
 const DRAG_START = 3;
+/** Height of a legend row, and the room above the plot for the brush's label. */
+const LEGEND_ROW_H = 18;
+const BRUSH_LABEL_H = 16;
+/** Below the plot: tick labels, then the axis title. */
+const X_AXIS_H = 38;
+/** The chart is never drawn lower than this; a smaller box clips it. */
+const MIN_CHART_H = 120;
 
 /** The plot's geometry in SVG pixels, and its axis domain. */
 interface Frame {
@@ -78,9 +94,9 @@ function valueDecimals(span: number): number {
   return span > 0 && Number.isFinite(span) ? Math.max(0, 3 - Math.round(Math.log10(span))) : 3;
 }
 
-/** Rough width of a label in 12 px system-ui, for laying out the legend and the brush label. */
+/** Width of a label in the chart's font, for laying out the legend and the brush label. */
 function textWidth(s: string, px = 12): number {
-  return s.length * px * 0.58;
+  return measureText(s, px);
 }
 
 export class SweepHistogram extends LitElement {
@@ -90,6 +106,7 @@ export class SweepHistogram extends LitElement {
     plotHeight: { type: Number, attribute: 'plot-height' },
     _brush: { state: true },
     _width: { state: true },
+    _height: { state: true },
     _cursor: { state: true },
   };
 
@@ -97,19 +114,22 @@ export class SweepHistogram extends LitElement {
   declare result: AggregateJson | null;
   /** The view state: `normalize` and `range` are read. */
   declare state: ViewState;
-  /** Height of the chart in px; 0 sizes it from the width. */
+  /** Height of the chart in px; 0: the height the page gives the element, less the toolbar and the hint. */
   declare plotHeight: number;
   /** The brush drawn now: follows `state.range`, and the pointer or keys while they move it. */
   declare _brush: [number, number] | null;
   declare _width: number;
+  /** Height of the plot area (the box less the toolbar and the hint). */
+  declare _height: number;
   declare _cursor: string;
 
   private drag: Drag | null = null;
   private raf = 0;
   private lastSent: string | null = null;
   private readonly scheme = new ColorSchemeController(this);
-  private readonly size = new SizeController(this, (w) => {
+  private readonly size = new SizeController(this, (w, h) => {
     if (w > 0 && w !== this._width) this._width = w;
+    if (h !== this._height) this._height = h;
   });
   private frame: Frame | null = null;
 
@@ -120,15 +140,36 @@ export class SweepHistogram extends LitElement {
     this.plotHeight = 0;
     this._brush = null;
     this._width = 0;
+    this._height = 0;
     this._cursor = 'crosshair';
   }
 
   static override styles = [
     viewTheme,
     toolbarStyles,
+    emptyStyles,
     css`
+    /* The page gives the element its box; the plot area takes what the toolbar and the hint leave. */
+    :host {
+      display: flex;
+      flex-direction: column;
+      box-sizing: border-box;
+      width: 100%;
+      height: 100%;
+      min-width: 0;
+      min-height: 180px;
+      overflow: hidden;
+    }
+    .toolbar,
+    .hint {
+      flex: none;
+    }
     .title {
       margin-right: auto;
+      min-width: 0;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
     }
     .switch {
       display: inline-flex;
@@ -143,16 +184,25 @@ export class SweepHistogram extends LitElement {
     .switch button + button {
       border-left: 1px solid var(--sweep-line);
     }
+    /* Inside the chart's edge: the plot area clips what is outside it. */
     svg:focus-visible {
       outline: 2px solid var(--sweep-accent);
-      outline-offset: 2px;
+      outline-offset: -2px;
     }
     .exports {
       display: inline-flex;
       gap: 6px;
     }
-    .sizer {
-      height: 0;
+    .plot-area {
+      position: relative;
+      flex: 1 1 auto;
+      min-height: 0;
+      overflow: hidden;
+    }
+    .plot-area > svg {
+      position: absolute;
+      left: 0;
+      top: 0;
     }
     svg {
       display: block;
@@ -161,17 +211,35 @@ export class SweepHistogram extends LitElement {
       touch-action: none;
       font-variant-numeric: tabular-nums;
     }
+    /* One line: cut at the end rather than wrapped, so it never takes the plot's height. */
     .hint {
       color: var(--sweep-muted);
       font-size: 12px;
       margin-top: 2px;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
     }
     .empty {
+      position: absolute;
+      inset: 0;
       display: grid;
       place-items: center;
       color: var(--sweep-muted);
       border: 1px dashed var(--sweep-line);
       border-radius: 6px;
+    }
+    /* The empty notice over the plot, on a veil so that it reads over the grid. */
+    .notice {
+      position: absolute;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      background: color-mix(in srgb, var(--sweep-bg) 80%, transparent);
+    }
+    .notice .empty-selection {
+      padding: 6px 12px;
+      gap: 6px;
     }
   `,
   ];
@@ -184,7 +252,7 @@ export class SweepHistogram extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.size.observe(this.renderRoot.querySelector('.sizer'));
+    this.size.observe(this.renderRoot.querySelector('.plot-area'));
     if (this._width === 0) this._width = Math.floor(this.getBoundingClientRect().width);
   }
 
@@ -219,8 +287,8 @@ export class SweepHistogram extends LitElement {
   // ---- geometry ---------------------------------------------------------
 
   private layout(result: AggregateJson, theme: Theme): Frame {
-    const width = Math.max(320, this._width);
-    const height = this.plotHeight > 0 ? this.plotHeight : Math.round(Math.min(400, Math.max(250, width * 0.3)));
+    const width = Math.max(240, this._width);
+    const height = Math.max(MIN_CHART_H, this.plotHeight > 0 ? this.plotHeight : this._height);
     const edges = result.histogram.edges;
     const bins = Math.max(1, edges.length - 1);
     const left = 62;
@@ -252,8 +320,8 @@ export class SweepHistogram extends LitElement {
       used += it.width;
     }
     if (row.length) legendRows.push(row);
-    const top = 6 + legendRows.length * 20 + 22;
-    const bottom = height - 44;
+    const top = 4 + legendRows.length * LEGEND_ROW_H + BRUSH_LABEL_H;
+    const bottom = height - X_AXIS_H;
     return { width, height, left, right, top, bottom, d0: edges[0], d1: edges[bins], bins, legendRows };
   }
 
@@ -479,10 +547,7 @@ export class SweepHistogram extends LitElement {
     </div>`;
     if (!r || r.histogram.edges.length < 2 || this._width === 0) {
       this.frame = null;
-      return this.frameWith(
-        toolbar,
-        html`<div class="empty" style="height:${this.plotHeight || 250}px">${r ? '' : 'No data yet'}</div>`,
-      );
+      return this.frameWith(toolbar, html`<div class="empty">${r ? '' : 'No data yet'}</div>`, nothing, nothing);
     }
     const theme = this.scheme.theme;
     const f = this.layout(r, theme);
@@ -508,7 +573,7 @@ export class SweepHistogram extends LitElement {
         aria-roledescription="histogram with brush"
         aria-label="Histogram of ${r.metric}${r.normalize ? `, normalized per ${groupWord}` : ''}. ${label}. Drag to brush; arrow keys move the brush by one bin, Shift+arrow keys move its right edge, Escape clears it."
         style="cursor:${this._cursor}"
-        font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+        font-family=${FONT_FAMILY}
         font-size="12"
         @pointerdown=${this.onPointerDown}
         @pointermove=${this.onPointerMove}
@@ -519,23 +584,41 @@ export class SweepHistogram extends LitElement {
       >
         <rect class="background" x="0" y="0" width=${f.width} height=${f.height} fill=${theme.bg}></rect>
         ${this.legend(f, theme)} ${this.yAxis(f, r, theme)} ${this.bars(f, r, theme)} ${this.xAxis(f, r, theme)} ${this.brush(f, theme)}
-      </svg>
-      <div class="hint" aria-live="polite">
-        ${b ? html`<span class="brush-text">Brush [${this.fmtValue(b[0])}, ${this.fmtValue(b[1])}]</span> · ` : nothing}Drag on the
-        plot to brush · drag the brush or its edges · ←/→ move by one bin, Shift+←/→ resize · double-click or Esc clears
-      </div>`);
+      </svg>`,
+      this.notice(f, r),
+      html`${b ? html`<span class="brush-text">Brush [${this.fmtValue(b[0])}, ${this.fmtValue(b[1])}]</span> · ` : nothing}Drag on the
+        plot to brush · drag the brush or its edges · ←/→ move by one bin, Shift+←/→ resize · double-click or Esc clears`,
+    );
   }
 
-  /** One template around the body, so the sizer the ResizeObserver watches is never replaced. */
-  private frameWith(toolbar: TemplateResult, body: TemplateResult): TemplateResult {
-    return html`${toolbar}<div class="sizer"></div>${body}`;
+  /**
+   * One template around the body, so the plot area the ResizeObserver watches
+   * is never replaced; the hint is one line under it.
+   */
+  private frameWith(
+    toolbar: TemplateResult,
+    body: TemplateResult,
+    notice: TemplateResult | typeof nothing,
+    hint: TemplateResult | typeof nothing,
+  ): TemplateResult {
+    const fixed = this.plotHeight > 0 ? `flex:none;height:${this.plotHeight}px` : '';
+    return html`${toolbar}<div class="plot-area" style=${fixed}>${body}${notice}</div>
+      <div class="hint" aria-live="polite">${hint}</div>`;
+  }
+
+  /** The empty notice over the plot when nothing passes the filters or the metric has no values (see empty.ts). */
+  private notice(f: Frame, r: AggregateJson): TemplateResult | typeof nothing {
+    const why = emptiness(r);
+    if (why === null) return nothing;
+    return html`<div class="notice" data-why=${why}
+      style="left:${f.left}px;top:${f.top}px;width:${f.right - f.left}px;height:${f.bottom - f.top}px">${emptyNotice(r)}</div>`;
   }
 
   private legend(f: Frame, theme: Theme): SVGTemplateResult {
     const out: SVGTemplateResult[] = [];
     f.legendRows.forEach((row, i) => {
       let x = f.left;
-      const y = 6 + i * 20;
+      const y = 4 + i * LEGEND_ROW_H;
       for (const it of row) {
         if (it.group < 0 && !this._brush) continue;
         const key = it.group < 0;
@@ -614,9 +697,7 @@ export class SweepHistogram extends LitElement {
         base += nb;
       });
     }
-    const empty = r.baseline === 0;
-    return svg`<g class="bars">${faded}${full}</g>
-      ${empty ? svg`<text class="no-rows" x=${(f.left + f.right) / 2} y=${(f.top + f.bottom) / 2} text-anchor="middle" fill=${theme.muted}>No trainings pass the filters</text>` : nothing}`;
+    return svg`<g class="bars">${faded}${full}</g>`;
   }
 
   private xAxis(f: Frame, r: AggregateJson, theme: Theme): SVGTemplateResult {
@@ -631,7 +712,7 @@ export class SweepHistogram extends LitElement {
           <text x=${this.xOf(f, t)} y=${f.bottom + 18} text-anchor="middle" fill=${theme.muted}>${t.toFixed(decimals)}</text>
         </g>`,
       )}
-      <text class="axis-title" x=${(f.left + f.right) / 2} y=${f.height - 8} text-anchor="middle" fill=${theme.fg}>${title}</text>
+      <text class="axis-title" x=${(f.left + f.right) / 2} y=${f.height - 4} text-anchor="middle" fill=${theme.fg}>${title}</text>
     </g>`;
   }
 
@@ -656,7 +737,7 @@ export class SweepHistogram extends LitElement {
     return svg`<g class="brush-layer" data-lo=${b[0]} data-hi=${b[1]}>
       <rect class="brush" x=${xl} y=${f.top} width=${Math.max(0, xh - xl)} height=${h} fill=${theme.fg} fill-opacity="0.08"></rect>
       ${handle(xl, 'lo')}${handle(xh, 'hi')}
-      <text class="brush-label" x=${cx} y=${f.top - 7} text-anchor="middle" fill=${theme.fg} font-weight="600">${text}</text>
+      <text class="brush-label" x=${cx} y=${f.top - 5} text-anchor="middle" fill=${theme.fg} font-weight="600">${text}</text>
     </g>`;
   }
 }

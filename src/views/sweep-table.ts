@@ -1,35 +1,34 @@
 /**
- * `<sweep-table>`: the selected trainings, sorted by the metric (top first,
- * ties by row index), one column per parameter and metric.
+ * `<sweep-table>`: the selected trainings in an order (by default the
+ * query's metric, best first; a click on a column header orders by that
+ * column, a second click reverses it), one column per parameter and metric.
  *
- * Millions of rows: the selection and its order are computed here, row by row
- * with the engine's semantics (selection.ts), in slices of a few milliseconds
- * with a progress line (a stable radix sort, so ordering 10M rows never blocks
- * the page). The body is virtualized: a spacer as tall as all the rows (scaled
- * down past browsers' element height limits) and only the rows in view in the
- * DOM. "Export CSV" writes every selected row, in table order, in chunks with
- * progress, and hands the file to the browser (export.ts `download`).
+ * The view never selects or sorts rows itself: it declares the page it needs
+ * (`rows-need`: the order and the ranks in view) and draws the rows the
+ * coordinator hands it (`rows`: file row ids from the engine), with labels
+ * and values read from the loaded sweep by id. The body is virtualized: a
+ * spacer as tall as all the rows (scaled down past browsers' element height
+ * limits) and only the rows in view in the DOM; scrolling past the page it
+ * holds declares the page around the new place. "Export CSV" asks the engine
+ * for every selected row in table order, a chunk at a time (`rows-request`,
+ * after the previous chunk's last row), with progress, and hands the file to
+ * the browser (export.ts `download`).
  */
 
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { SizeController, toolbarStyles, viewTheme } from './theme.js';
 import type { AggregateJson } from '../engine/output.js';
+import type { QueryResult } from '../engine/session.js';
+import type { RowCursor, RowNeed, RowSortBy } from '../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
+import { toCsv } from './csv-rows.js';
+import { emptyNotice, emptyStyles } from './empty.js';
 import { download } from './export.js';
-import {
-  AbortedError,
-  compileSelection,
-  drive,
-  groupStats,
-  metricIndex,
-  selectedRowsSteps,
-  sortByMetricSteps,
-  toCsv,
-  yieldToMain,
-} from './selection.js';
-import { RestartableJob, type JobSignal, DeferredView } from './job.js';
-import { DEFAULT_VIEW_STATE, type ViewState } from './view-state.js';
+import { DeferredView } from './job.js';
+import { requestRows, rowsNeed, selectionKey, type ShownRows } from './row-events.js';
+import { yieldToMain } from './tasks.js';
+import { DEFAULT_VIEW_STATE, specOf, type ViewState } from './view-state.js';
 
 /** Height of a body row in px. */
 export const ROW_HEIGHT = 24;
@@ -37,6 +36,11 @@ export const ROW_HEIGHT = 24;
 const MAX_SPACER_PX = 8_000_000;
 /** Rows rendered beyond the visible ones, above and below. */
 const OVERSCAN = 4;
+/** Pages start at multiples of this many ranks and hold at least WINDOW rows: a scroll of a few rows asks for nothing. */
+const PAGE_STEP = 64;
+const WINDOW = 320;
+/** Rows the export asks for at a time. */
+const EXPORT_CHUNK = 1 << 20;
 
 interface Column {
   key: string;
@@ -44,62 +48,76 @@ interface Column {
   width: number;
   align: 'left' | 'right';
   cell: (row: number) => string;
-  sort?: boolean;
+  /** What a click on the header orders by (absent: not sortable). */
+  sortBy?: RowSortBy;
 }
 
+/** The order the table shows: a column (null: the query's metric) and its direction. */
+interface TableSort {
+  readonly by: RowSortBy | null;
+  readonly descending: boolean;
+}
+
+const DEFAULT_SORT: TableSort = { by: null, descending: true };
+
 /** A metric or numeric value for a cell: 5 significant digits; missing as an en dash. */
-export function formatCell(v: number): string {
+function formatCell(v: number): string {
   if (v !== v) return '–';
   return formatNumber(v, 5);
 }
+
+const sameSortBy = (a: RowSortBy | null | undefined, b: RowSortBy | null | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 export class SweepTable extends DeferredView {
   static override properties = {
     sweep: { attribute: false },
     state: { attribute: false },
     result: { attribute: false },
+    rows: { attribute: false },
     _scrollTop: { state: true },
     _viewport: { state: true },
-    _progress: { state: true },
     _exporting: { state: true },
+    _sort: { state: true },
   };
 
-  /** The trainings (null: nothing yet). */
+  /** The trainings (null: nothing yet): labels and values by row id. */
   declare sweep: Sweep | null;
-  /** The view state: metric, normalize, range and where are read. */
+  /** The view state: its metric names the default order; a change of the selection scrolls to the top. */
   declare state: ViewState;
-  /** The current aggregates (for the baseline count in the status line). */
+  /** The current aggregates (counts, and whether anything is selected). */
   declare result: AggregateJson | null;
+  /** The page the coordinator got for this view's need, with the answer of its query. */
+  declare rows: ShownRows<QueryResult> | null;
   declare _scrollTop: number;
   declare _viewport: number;
-  declare _progress: string;
   declare _exporting: string;
+  declare _sort: TableSort;
 
-  /** Selected rows in table order, once computed for the current inputs. */
-  private sorted: Uint32Array | null = null;
-  private sortedKey = '';
-  private sortedMetric = 0;
   private error: string | null = null;
-  /** Selecting and sorting millions of rows takes longer than a frame: it starts once the state has held for 120 ms. */
-  private readonly job = new RestartableJob(this, (signal) => this.compute(signal), 120);
   private readonly size = new SizeController(this, () => this.measure());
-  /** Time of the last selection + sort, ms. */
-  lastComputeMs = 0;
+  /** The page declared last: its ranks and the need (JSON). */
+  private window = { offset: 0, limit: WINDOW };
+  private declared = '';
+  /** The selection the scroll position belongs to. */
+  private shownSelection = '';
+  private idleWaiters: (() => void)[] = [];
 
   constructor() {
     super();
     this.sweep = null;
     this.state = DEFAULT_VIEW_STATE;
     this.result = null;
+    this.rows = null;
     this._scrollTop = 0;
     this._viewport = 400;
-    this._progress = '';
     this._exporting = '';
+    this._sort = DEFAULT_SORT;
   }
 
   static override styles = [
     viewTheme,
     toolbarStyles,
+    emptyStyles,
     css`
     :host {
       min-width: 0;
@@ -148,6 +166,9 @@ export class SweepTable extends DeferredView {
       line-height: ${ROW_HEIGHT}px;
       height: ${ROW_HEIGHT}px;
     }
+    .header > div[data-sortable] {
+      cursor: pointer;
+    }
     .header .sort {
       color: var(--sweep-accent);
     }
@@ -180,11 +201,6 @@ export class SweepTable extends DeferredView {
   `,
   ];
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.job.abort();
-  }
-
   private get scroller(): HTMLElement | null {
     return this.renderRoot.querySelector('.scroller');
   }
@@ -201,82 +217,101 @@ export class SweepTable extends DeferredView {
     this.size.observe(this.scroller);
   }
 
+  override willUpdate(changed: PropertyValues<this>): void {
+    // a new sweep: its columns may not be there; back to the default order
+    if (changed.has('sweep') && changed.get('sweep') !== undefined) this._sort = DEFAULT_SORT;
+    // a new selection starts at the top
+    const sel = selectionKey(specOf(this.state));
+    if (sel !== this.shownSelection) {
+      if (this.shownSelection !== '') this.toTop();
+      this.shownSelection = sel;
+    }
+  }
+
   override updated(changed: PropertyValues<this>): void {
-    if (changed.has('sweep') || changed.has('state')) this.schedule();
-  }
-
-  /** Resolves once the rows for the current inputs are selected, sorted and rendered. */
-  whenIdle(): Promise<void> {
-    return this.job.whenIdle();
-  }
-
-  private schedule(): void {
-    this.job.schedule();
-  }
-
-  private inputKey(): string {
-    const s = this.state;
-    return JSON.stringify([s.metric ?? null, s.normalize, s.range, s.where]);
-  }
-
-  private async compute(signal: JobSignal): Promise<void> {
-    const sweep = this.sweep;
-    const key = this.inputKey();
-    if (!sweep) {
-      this.sorted = null;
-      this.sortedKey = '';
-      this.requestUpdate();
-      return;
+    this.declareNeed();
+    if (changed.has('rows')) {
+      const r = this.rows;
+      this.error = r?.error ?? null;
+      for (const w of this.idleWaiters.splice(0)) w();
     }
-    if (this.sorted && this.sortedKey === key && this.sortedSweep === sweep) return;
-    try {
-      this.error = null;
-      const t0 = performance.now();
-      const m = metricIndex(sweep, this.state);
-      this._progress = 'statistics…';
-      const stats = await groupStats(sweep, m);
-      if (signal.aborted) return;
-      const sel = compileSelection(sweep, this.state, stats);
-      const rows = await drive(selectedRowsSteps(sel), {
-        signal,
-        onProgress: (f) => this.progress(`selecting ${Math.round(f * 100)}%`),
-      });
-      const sorted = await drive(sortByMetricSteps(sweep, m, rows), {
-        signal,
-        onProgress: (f) => this.progress(`sorting ${Math.round(f * 100)}%`),
-      });
-      this.sorted = sorted;
-      this.sortedKey = key;
-      this.sortedSweep = sweep;
-      this.sortedMetric = m;
-      this.lastComputeMs = performance.now() - t0;
-      this.columns = this.makeColumns(sweep, m);
-      // a new selection starts at the top
-      const s = this.scroller;
-      if (s) s.scrollTop = 0;
-      this._scrollTop = 0;
-    } catch (e) {
-      if (e instanceof AbortedError) return;
-      this.error = e instanceof Error ? e.message : String(e);
-      this.sorted = null;
-    } finally {
-      this._progress = '';
+  }
+
+  private toTop(): void {
+    const s = this.scroller;
+    if (s) s.scrollTop = 0;
+    this._scrollTop = 0;
+  }
+
+  /** The page around the ranks in view, in the current order. */
+  private declareNeed(): void {
+    const count = this.count;
+    const rank = this.rankAt(this._scrollTop, count);
+    const first = Math.max(0, Math.floor(rank) - OVERSCAN);
+    const last = Math.ceil(rank + this._viewport / ROW_HEIGHT) + OVERSCAN;
+    let { offset, limit } = this.window;
+    if (first < offset || last > offset + limit) {
+      offset = Math.max(0, Math.floor((first - PAGE_STEP) / PAGE_STEP) * PAGE_STEP);
+      limit = Math.max(WINDOW, Math.ceil((last - offset) / PAGE_STEP + 1) * PAGE_STEP);
+      this.window = { offset, limit };
     }
-    this.requestUpdate();
+    const need = this.needFor(offset, limit);
+    const key = JSON.stringify(need);
+    if (key === this.declared) return;
+    this.declared = key;
+    this.dispatchEvent(rowsNeed('table', need));
   }
 
-  private sortedSweep: Sweep | null = null;
-  private columns: Column[] = [];
-  private lastProgress = 0;
-
-  private progress(text: string): void {
-    const t = performance.now();
-    if (t - this.lastProgress < 50) return;
-    this.lastProgress = t;
-    this._progress = text;
+  private needFor(offset: number, limit: number): RowNeed {
+    const { by, descending } = this._sort;
+    return by ? { kind: 'page', sortBy: by, descending, offset, limit } : { kind: 'page', descending, offset, limit };
   }
 
-  private makeColumns(sweep: Sweep, m: number): Column[] {
+  /** The page handed over, when it answers this view's need for the state's selection. */
+  private get current(): ShownRows<QueryResult> | null {
+    const r = this.rows;
+    if (!r || JSON.stringify(r.need) !== this.declared || selectionKey(r.spec) !== selectionKey(specOf(this.state))) return null;
+    return r;
+  }
+
+  /** Selected trainings of the rows' query (else of the current aggregates). */
+  private get count(): number {
+    return this.rows?.result.json.selected ?? this.result?.selected ?? 0;
+  }
+
+  /** Resolves once the rows for the current state, order and scroll are handed over and rendered. */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.updateComplete;
+      if (!this.sweep || this.current) return;
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  /** Selected trainings, or null until the rows of the current state are here. */
+  get selectedCount(): number | null {
+    return this.current ? this.count : null;
+  }
+
+  /** A header click: order by that column (metrics best first, parameters by option), again: the other way. */
+  private sortBy(by: RowSortBy): void {
+    const metric = this.rows?.result.query.metric ?? 0;
+    const shownBy = this._sort.by ?? (this.sweep ? { metric: this.sweep.metrics[metric]?.name ?? '' } : null);
+    const descending = sameSortBy(shownBy, by) ? !this._sort.descending : 'metric' in by;
+    this._sort = { by, descending };
+    this.toTop();
+  }
+
+  /** The name of the column the rows are ordered by. */
+  private sortName(): string {
+    const by = this._sort.by;
+    if (by) return 'metric' in by ? by.metric : by.param;
+    const m = this.rows?.result.query.metric ?? 0;
+    return this.sweep?.metrics[m]?.name ?? '';
+  }
+
+  private columnsFor(sweep: Sweep, m: number): Column[] {
+    if (this.columnsOf?.sweep === sweep && this.columnsOf.metric === m) return this.columnsOf.columns;
     const cols: Column[] = [
       { key: '#', title: '#', width: 76, align: 'right', cell: () => '' },
       { key: 'row', title: 'row', width: 84, align: 'right', cell: (r) => String(r) },
@@ -284,20 +319,28 @@ export class SweepTable extends DeferredView {
     const metricOrder = [m, ...sweep.metrics.map((_, i) => i).filter((i) => i !== m)];
     for (const i of metricOrder) {
       const values = sweep.metrics[i].values;
+      const name = sweep.metrics[i].name;
       cols.push({
-        key: sweep.metrics[i].name,
-        title: sweep.metrics[i].name,
-        width: Math.max(90, sweep.metrics[i].name.length * 7.5 + 24),
+        key: name,
+        title: name,
+        width: Math.max(90, name.length * 7.5 + 24),
         align: 'right',
         cell: (r) => formatCell(values[r]),
-        sort: i === m,
+        sortBy: { metric: name },
       });
     }
     for (const p of sweep.params) {
       const longest = Math.max(p.name.length, ...p.labels.slice(0, 64).map((l) => l.length));
       if (p.kind === 'numeric' && p.values) {
         const values = p.values;
-        cols.push({ key: p.name, title: p.name, width: Math.max(80, p.name.length * 7.5 + 16), align: 'right', cell: (r) => formatCell(values[r]) });
+        cols.push({
+          key: p.name,
+          title: p.name,
+          width: Math.max(80, p.name.length * 7.5 + 16),
+          align: 'right',
+          cell: (r) => formatCell(values[r]),
+          sortBy: { param: p.name },
+        });
       } else {
         const { labels, codes } = p;
         cols.push({
@@ -306,21 +349,15 @@ export class SweepTable extends DeferredView {
           width: Math.min(200, Math.max(64, longest * 7 + 16)),
           align: 'left',
           cell: (r) => (labels[codes[r]] === MISSING_LABEL ? '–' : labels[codes[r]]),
+          sortBy: { param: p.name },
         });
       }
     }
+    this.columnsOf = { sweep, metric: m, columns: cols };
     return cols;
   }
 
-  /** Selected trainings, or null while they are being computed. */
-  get selectedCount(): number | null {
-    return this.sorted ? this.sorted.length : null;
-  }
-
-  /** The row indices at ranks [offset, offset + k) of the table (after whenIdle). */
-  rowsAt(offset: number, k: number): number[] {
-    return this.sorted ? Array.from(this.sorted.subarray(offset, offset + k)) : [];
-  }
+  private columnsOf: { sweep: Sweep; metric: number; columns: Column[] } | null = null;
 
   // ---- virtual scrolling
 
@@ -338,21 +375,6 @@ export class SweepTable extends DeferredView {
     return (Math.min(scrollTop, scrollable) / scrollable) * Math.max(0, count - visible);
   }
 
-  /** Scrolls so that `rank` is the first row in view. */
-  scrollToRank(rank: number): void {
-    const s = this.scroller;
-    const count = this.sorted?.length ?? 0;
-    if (!s || count === 0) return;
-    const total = count * ROW_HEIGHT;
-    const spacer = this.spacerHeight(count);
-    if (total <= spacer) s.scrollTop = rank * ROW_HEIGHT;
-    else {
-      const visible = this._viewport / ROW_HEIGHT;
-      s.scrollTop = (rank / Math.max(1, count - visible)) * Math.max(1, spacer - this._viewport);
-    }
-    this._scrollTop = s.scrollTop;
-  }
-
   private onScroll(e: Event): void {
     this._scrollTop = (e.target as HTMLElement).scrollTop;
   }
@@ -360,26 +382,39 @@ export class SweepTable extends DeferredView {
   // ---- export
 
   /**
-   * Every selected row, in table order, as CSV (all parameters and metrics),
-   * written in chunks with yields between them; `onProgress` gets the share done.
+   * Every selected row of the shown query, in table order, as CSV (all
+   * parameters and metrics): asked of the engine a chunk at a time, each
+   * after the last row of the one before, written with yields between
+   * chunks; `onProgress` gets the share done.
    */
   async csvBlob(onProgress?: (fraction: number) => void): Promise<Blob> {
     await this.whenIdle();
     const sweep = this.sweep;
-    const rows = this.sorted;
-    if (!sweep || !rows) throw new Error(this.error ?? 'no selection to export');
+    const shown = this.current;
+    if (!sweep || !shown) throw new Error(this.error ?? 'no selection to export');
+    const total = shown.result.json.selected;
+    const { by, descending } = this._sort;
     const parts: string[] = [];
     let done = 0;
-    let t0 = performance.now();
-    const chunkRows = 4096;
-    for (const chunk of toCsv(sweep, rows, chunkRows)) {
-      parts.push(chunk);
-      if (parts.length > 1) done = Math.min(rows.length, done + chunkRows);
-      if (performance.now() - t0 > 8) {
-        onProgress?.(rows.length ? done / rows.length : 1);
-        await yieldToMain();
-        t0 = performance.now();
+    let after: RowCursor | null = null;
+    for (;;) {
+      const a = await requestRows(this, { kind: 'page', spec: shown.spec, ...(by ? { sortBy: by } : {}), descending, after, limit: EXPORT_CHUNK });
+      if (a.kind !== 'page') throw new Error('internal error: the export got no page');
+      let t0 = performance.now();
+      let k = 0;
+      for (const chunk of toCsv(sweep, a.ids, 4096)) {
+        // the header line once, from the first chunk
+        if (k++ > 0 || parts.length === 0) parts.push(chunk);
+        if (performance.now() - t0 > 8) {
+          onProgress?.(total ? Math.min(1, (done + (k - 1) * 4096) / total) : 1);
+          await yieldToMain();
+          t0 = performance.now();
+        }
       }
+      done += a.ids.length;
+      onProgress?.(total ? Math.min(1, done / total) : 1);
+      if (a.last === null || a.ids.length < EXPORT_CHUNK) break;
+      after = a.last;
     }
     onProgress?.(1);
     return new Blob(parts, { type: 'text/csv' });
@@ -391,8 +426,7 @@ export class SweepTable extends DeferredView {
     try {
       this._exporting = 'exporting 0%';
       const blob = await this.csvBlob((f) => (this._exporting = `exporting ${Math.round(f * 100)}%`));
-      const metric = this.sweep?.metrics[this.sortedMetric]?.name ?? 'selection';
-      download(blob, `selected-by-${metric}.csv`);
+      download(blob, `selected-by-${this.sortName() || 'selection'}.csv`);
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     } finally {
@@ -404,22 +438,35 @@ export class SweepTable extends DeferredView {
 
   override render(): unknown {
     const sweep = this.sweep;
-    const rows = this.sorted;
+    const shown = this.rows;
+    const page = shown?.answer?.kind === 'page' ? shown.answer : null;
     const fmt = (x: number): string => x.toLocaleString('en-US');
-    const count = rows?.length ?? 0;
-    const cols = sweep && rows ? this.columns : [];
+    const count = this.count;
+    const metric = shown?.result.query.metric ?? 0;
+    const cols = sweep && sweep.metrics.length ? this.columnsFor(sweep, metric) : [];
     const template = cols.map((c) => `${Math.round(c.width)}px`).join(' ');
     const totalWidth = cols.reduce((s, c) => s + Math.round(c.width), 0);
-    const rank = rows ? this.rankAt(this._scrollTop, count) : 0;
+    const rank = this.rankAt(this._scrollTop, count);
     const first = Math.max(0, Math.floor(rank) - OVERSCAN);
     const last = Math.min(count, Math.ceil(rank + this._viewport / ROW_HEIGHT) + OVERSCAN);
     const top = this._scrollTop - (rank - first) * ROW_HEIGHT;
-    const metricName = sweep && rows ? sweep.metrics[this.sortedMetric].name : '';
     const res = this.result;
+    const sortName = this.sortName();
+    const { by, descending } = this._sort;
+    const sortKey = (c: Column): boolean => c.sortBy !== undefined && (by ? sameSortBy(by, c.sortBy) : c.key === sortName && 'metric' in c.sortBy);
+    const empty = res ? emptyNotice(res, true) : nothing;
     const body = [];
-    if (rows)
+    if (shown && page && empty === nothing)
       for (let k = first; k < last; k++) {
-        const r = rows[k];
+        const at = k - page.offset;
+        if (at < 0 || at >= page.ids.length) {
+          // not in the page held: drawn once the page around it comes
+          body.push(html`<div class="row pending" data-rank=${k} style="grid-template-columns:${template}">
+            <div class="right muted">${fmt(k + 1)}</div>
+          </div>`);
+          continue;
+        }
+        const r = page.ids[at];
         body.push(html`<div class="row" data-rank=${k} data-row=${r} style="grid-template-columns:${template}">
           ${cols.map((c) =>
             c.key === '#'
@@ -432,27 +479,33 @@ export class SweepTable extends DeferredView {
       <div class="toolbar">
         <span class="title">Selected trainings</span>
         <span class="count"
-          >${rows
-            ? `${fmt(count)} selected${res ? ` of ${fmt(res.baseline)} passing the filters` : ''}, by ${metricName} (top first)`
+          >${shown
+            ? `${fmt(count)} selected${res ? ` of ${fmt(res.baseline)} passing the filters` : ''}, by ${sortName} (${descending ? 'top first' : 'lowest first'})`
             : sweep
               ? 'computing…'
               : 'no sweep'}</span
         >
-        ${this._progress || this._exporting ? html`<span class="progress">${this._exporting || this._progress}</span>` : nothing}
-        <button ?disabled=${!rows || count === 0 || this._exporting !== ''} @click=${() => void this.exportCsv()}>Export CSV</button>
+        ${this._exporting ? html`<span class="progress">${this._exporting}</span>` : nothing}
+        <button ?disabled=${!shown || count === 0 || this._exporting !== ''} @click=${() => void this.exportCsv()}>Export CSV</button>
       </div>
       ${this.error ? html`<div class="error">${this.error}</div>` : nothing}
       <div class="scroller" @scroll=${(e: Event) => this.onScroll(e)}>
         <div class="header" style="grid-template-columns:${template}; width:${totalWidth}px">
-          ${cols.map(
-            (c) =>
-              html`<div class=${`${c.align === 'right' ? 'right' : ''} ${c.sort ? 'sort' : ''}`} title=${c.title} data-col=${c.key}>
-                ${c.title}${c.sort ? ' ▼' : ''}
-              </div>`,
-          )}
+          ${cols.map((c) => {
+            const on = sortKey(c);
+            return html`<div
+              class=${`${c.align === 'right' ? 'right' : ''} ${on ? 'sort' : ''}`}
+              title=${c.sortBy ? `${c.title}: click to order by it` : c.title}
+              data-col=${c.key}
+              ?data-sortable=${c.sortBy !== undefined}
+              @click=${() => c.sortBy && this.sortBy(c.sortBy)}
+            >
+              ${c.title}${on ? (descending ? ' ▼' : ' ▲') : ''}
+            </div>`;
+          })}
         </div>
-        ${rows && count === 0 ? html`<div class="empty">No training is selected.</div>` : nothing}
-        <div class="spacer" style="height:${this.spacerHeight(count)}px; width:${totalWidth}px">
+        ${empty}
+        <div class="spacer" style="height:${empty === nothing ? this.spacerHeight(count) : 0}px; width:${totalWidth}px">
           <div class="rows" style="top:${top}px; width:${totalWidth}px">${body}</div>
         </div>
       </div>

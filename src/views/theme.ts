@@ -66,7 +66,7 @@ export const DARK_THEME: ViewTheme = {
   error: '#ff8a8a',
 };
 
-export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
+export const FONT_FAMILY = "Inter, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'DejaVu Sans', Arial, sans-serif";
 
 /** `--sweep-<name>` for every colour of a theme. */
 function themeVars(t: ViewTheme): CSSResult {

@@ -1,17 +1,18 @@
 /**
  * The view state in the page URL, so a copied link reproduces the view.
  * Keys: metric, norm (1/0), range (lo,hi), where (param:opt|opt;param:opt),
- * primary, secondary, bins, enc (count/share/lift). Option labels and names are
- * percent-encoded where they contain the separators.
+ * primary, secondary, bins, enc (count/share/lift), mscale (global/pair). Option
+ * labels and names are percent-encoded where they contain the separators.
  */
 
-import { DEFAULT_VIEW_STATE, type MatrixEncoding, type ViewState } from './view-state.js';
+import { DEFAULT_VIEW_STATE, type MatrixEncoding, type MatrixScale, type ViewState } from './view-state.js';
 import { dict } from '../model/dict.js';
 
 const enc = (s: string): string => s.replace(/[%:;|,]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 const dec = (s: string): string => s.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 const ENCODINGS: readonly MatrixEncoding[] = ['count', 'share', 'lift'];
+const SCALES: readonly MatrixScale[] = ['global', 'pair'];
 
 /** Writes the state into `params` (other keys, such as rows and seed, are left alone); defaults are omitted. */
 export function writeViewState(state: ViewState, params: URLSearchParams): void {
@@ -30,6 +31,7 @@ export function writeViewState(state: ViewState, params: URLSearchParams): void 
   set('secondary', state.secondary ?? null);
   set('bins', state.bins === DEFAULT_VIEW_STATE.bins ? null : String(state.bins));
   set('enc', state.matrixEncoding === DEFAULT_VIEW_STATE.matrixEncoding ? null : state.matrixEncoding);
+  set('mscale', state.matrixScale === DEFAULT_VIEW_STATE.matrixScale ? null : state.matrixScale);
 }
 
 /** Reads the state from URL parameters; a malformed value is reported in `problems` and left at its default. */
@@ -75,6 +77,11 @@ export function readViewState(params: URLSearchParams): { state: ViewState; prob
   if (e !== null) {
     if ((ENCODINGS as readonly string[]).includes(e)) state.matrixEncoding = e as MatrixEncoding;
     else problems.push(`enc must be count, share or lift, not '${e}'`);
+  }
+  const ms = params.get('mscale');
+  if (ms !== null) {
+    if ((SCALES as readonly string[]).includes(ms)) state.matrixScale = ms as MatrixScale;
+    else problems.push(`mscale must be global or pair, not '${ms}'`);
   }
   return { state, problems };
 }

@@ -9,6 +9,9 @@ import type { QuerySpec } from '../engine/types.js';
 
 export type MatrixEncoding = 'count' | 'share' | 'lift';
 
+/** The matrix's colour scale: one over all cells, or each parameter pair's block to its own maximum. */
+export type MatrixScale = 'global' | 'pair';
+
 export interface ViewState {
   metric?: string;
   normalize: boolean;
@@ -20,6 +23,7 @@ export interface ViewState {
   secondary?: string | null;
   bins: number;
   matrixEncoding: MatrixEncoding;
+  matrixScale: MatrixScale;
 }
 
 export const DEFAULT_VIEW_STATE: ViewState = {
@@ -28,6 +32,7 @@ export const DEFAULT_VIEW_STATE: ViewState = {
   where: {},
   bins: 50,
   matrixEncoding: 'count',
+  matrixScale: 'global',
 };
 
 /** The event every view dispatches (bubbling, composed) to change the state. */
@@ -39,7 +44,7 @@ export function viewChange(detail: Partial<ViewState>): ViewChangeEvent {
   return new CustomEvent(VIEW_CHANGE, { detail, bubbles: true, composed: true });
 }
 
-/** The query of a view state: everything but the matrix encoding (a view-only choice). */
+/** The query of a view state: everything but the matrix encoding and scale (view-only choices). */
 export function specOf(v: ViewState): QuerySpec {
   const spec: QuerySpec = { normalize: v.normalize, range: v.range, where: v.where, bins: v.bins };
   if (v.metric !== undefined) spec.metric = v.metric;

@@ -240,6 +240,8 @@ describe('window.sweepscope in Chromium', () => {
         params: ['dataset', 'optimizer', 'width'],
         metrics: ['test_accuracy'],
         group: 'dataset',
+        // one word of codes, one metric, the permutation back to the file's rows
+        bytesPerTraining: 12,
       });
       const spec: QuerySpec = { normalize: true, range: [0.5, 1], secondary: 'optimizer', bins: 10 };
       const reference = await nodeAnswer(parseCsv(csv, 'small.csv'), spec);

@@ -304,7 +304,7 @@ describe('the explorer: linked views under one coordinator', () => {
     expect((await lastResult(page))!.selected).toBeGreaterThan(0);
     await page.evaluate(() => window.scrollTo(0, 0));
     const views = await page.evaluate(() =>
-      [...document.querySelectorAll('#app > sweep-status, #explorer > *, #explorer > * > *, #explorer .pair > *')]
+      [...document.querySelectorAll('sweep-status, #explorer [data-panel] > *')]
         .map((e) => e.tagName.toLowerCase())
         .filter((t) => t.startsWith('sweep-')),
     );

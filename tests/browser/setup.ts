@@ -186,3 +186,19 @@ export async function saveScreenshot(
 function isPage(target: Page | ElementHandle): target is Page {
   return 'goto' in target;
 }
+
+/** Waits until the page's views show the answer to the current state (nothing pending, nothing running, every view updated). */
+export async function settleExplorer(page: Page, timeout = 20_000): Promise<void> {
+  const idle = (): Promise<unknown> =>
+    page.waitForFunction(() => document.querySelector('#explorer')?.getAttribute('data-busy') === 'false', { timeout });
+  await idle();
+  // Two frames: a query scheduled for the next frame has started (busy) or there was none.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null)))));
+  await idle();
+  await page.evaluate(async () => {
+    const els = [...document.querySelectorAll('#explorer *')].filter((e): e is HTMLElement & { updateComplete: Promise<unknown> } => 'updateComplete' in e);
+    await Promise.all(els.map((e) => e.updateComplete));
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    await Promise.all(els.map((e) => e.updateComplete));
+  });
+}

@@ -2,8 +2,11 @@
  * <sweep-histogram>, <sweep-filters> and <sweep-status> in headless Chromium,
  * on real aggregates computed in Node: bars and legend, brushing with the
  * mouse (make, move, resize, clear) and the keyboard, the raw/normalized
- * switch, filter toggles, the status line, SVG and PNG export, and
- * screenshots (test-artifacts/views-histogram*.png).
+ * switch, filter toggles, the status line, SVG and PNG export, the
+ * histogram and the filters in boxes of the dashboard's sizes (the histogram
+ * across the top, the filters in a 240 px column that scrolls), the notice
+ * when the filters leave no training, and screenshots
+ * (test-artifacts/views-histogram*.png).
  */
 
 import { describe, expect, it } from 'vitest';
@@ -13,12 +16,20 @@ import { Session } from '../../src/engine/session.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
 import { foreignRequests, openTestPage } from './harness.js';
+import type { Box } from './views-trellis.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 50_000;
 const SEED = 2;
 const fmt = new Intl.NumberFormat('en-US');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Area two boxes share beyond a hair. */
+function overlap(a: Box, b: Box): boolean {
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  return w > 0.5 && h > 0.5;
+}
 
 /** The plot's frame in page pixels and its axis domain. */
 interface Geometry {
@@ -34,6 +45,10 @@ describe('histogram, filters and status views in Chromium', () => {
   let normalized: AggregateJson;
   let raw: AggregateJson;
   let filtered: AggregateJson;
+  /** The filters exclude every training. */
+  let nothingPasses: AggregateJson;
+  /** Trainings pass the filters, the brush selects none of them. */
+  let nothingBrushed: AggregateJson;
   const brushed: ViewState = { ...DEFAULT_VIEW_STATE, normalize: true, range: [0.8, 1] };
 
   const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-histogram.html', 'viewsHist', { width: 1280, height: 800 }), {
@@ -42,6 +57,8 @@ describe('histogram, filters and status views in Chromium', () => {
       normalized = (await session.query({ normalize: true, range: [0.8, 1] })).json;
       raw = (await session.query({ normalize: false, range: null })).json;
       filtered = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } })).json;
+      nothingPasses = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: [] } })).json;
+      nothingBrushed = (await session.query({ normalize: false, range: [0, 0.001] })).json;
     },
     ready: () => setResult(normalized, brushed),
   });
@@ -418,12 +435,206 @@ describe('histogram, filters and status views in Chromium', () => {
       await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
       await sleep(100); // the ResizeObserver and the colour scheme both re-render
       await page.evaluate(() => window.viewsHist.settled());
-      const width = await page.evaluate(() => document.querySelector('sweep-histogram')!.plot!.getBoundingClientRect().width);
-      expect(width).toBeGreaterThan(viewport.width - 80); // fills its container
+      const { plot, box } = await page.evaluate(() => ({
+        plot: document.querySelector('sweep-histogram')!.plot!.getBoundingClientRect().width,
+        box: document.getElementById('hist-box')!.getBoundingClientRect().width,
+      }));
+      expect(box).toBeGreaterThan(viewport.width - 330); // the page's column: all but the filters' 250 px and the margins
+      expect(Math.abs(plot - box)).toBeLessThanOrEqual(1); // the chart fills its box
       await saveScreenshot(page, name, { ink: 0.03, colours: 16 });
     }
+    await page.setViewport({ width: 1280, height: 800 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
     expect(log.errors).toEqual([]);
     expect(foreignRequests(log.requests, server.origin)).toEqual([]);
+  });
+
+  it('draws to the box it is given at 1600x280, 1600x240 and 1200x240: axes, legend and brush fit and work', async () => {
+    const { page, log } = env.setUp();
+    await page.setViewport({ width: 1920, height: 1080 });
+    await setResult(normalized, brushed);
+    for (const [w, h] of [
+      [1600, 280],
+      [1600, 240],
+      [1200, 240],
+    ] as const) {
+      const label = `${w}x${h}`;
+      await page.evaluate((w, h) => window.viewsHist.setBox('hist', w, h), w, h);
+      const m = await page.evaluate(() => {
+        const el = document.querySelector('sweep-histogram')!;
+        const root = el.shadowRoot!;
+        const rect = (e: Element): Box => {
+          const r = e.getBoundingClientRect();
+          return { x: r.x, y: r.y, w: r.width, h: r.height };
+        };
+        const svg = el.plot!;
+        return {
+          host: rect(el),
+          svg: rect(svg),
+          plotH: Number(svg.dataset.bottom) - Number(svg.dataset.top),
+          toolbar: rect(root.querySelector('.toolbar')!),
+          hint: rect(root.querySelector('.hint')!),
+          legend: [...root.querySelectorAll('.legend-item, .legend-key')].map((g) => ({ ...rect(g), text: g.textContent?.trim() ?? '' })),
+          texts: [...svg.querySelectorAll('text')].map((t) => ({ ...rect(t), text: t.textContent ?? '', cls: t.closest('[class]')?.getAttribute('class') ?? '' })),
+          xTicks: root.querySelectorAll('.x-axis .tick').length,
+          yTicks: root.querySelectorAll('.y-axis .tick').length,
+        };
+      });
+      // The element is its box; the chart takes the width and what the toolbar and the one-line hint leave of the height.
+      expect(m.host.w, label).toBe(w);
+      expect(m.host.h, label).toBe(h);
+      expect(Math.abs(m.svg.w - w), label).toBeLessThanOrEqual(1);
+      expect(m.svg.y, label).toBeGreaterThanOrEqual(m.toolbar.y + m.toolbar.h - 0.5);
+      expect(m.hint.y, label).toBeGreaterThanOrEqual(m.svg.y + m.svg.h - 0.5);
+      expect(m.hint.y + m.hint.h, label).toBeLessThanOrEqual(m.host.y + h + 0.5);
+      expect(m.hint.h, label).toBeLessThan(20);
+      expect(m.plotH, label).toBeGreaterThanOrEqual(100);
+      // Legend: the 5 datasets and the key of the faded bars, side by side, none over another.
+      expect(m.legend.map((l) => l.text), label).toEqual([...normalized.histogram.groups, 'outside the brush']);
+      expect(m.xTicks, label).toBeGreaterThanOrEqual(10);
+      expect(m.yTicks, label).toBeGreaterThanOrEqual(2);
+      // Every text inside the chart and none over another (ticks, titles, legend, the brush's label).
+      for (const t of m.texts) {
+        const what = `${label}: ${t.cls} "${t.text}"`;
+        expect(t.x, what).toBeGreaterThanOrEqual(m.svg.x - 0.5);
+        expect(t.x + t.w, what).toBeLessThanOrEqual(m.svg.x + m.svg.w + 0.5);
+        expect(t.y, what).toBeGreaterThanOrEqual(m.svg.y - 0.5);
+        expect(t.y + t.h, what).toBeLessThanOrEqual(m.svg.y + m.svg.h + 0.5);
+      }
+      const clashes: string[] = [];
+      for (let i = 0; i < m.texts.length; i++)
+        for (let j = i + 1; j < m.texts.length; j++) if (overlap(m.texts[i], m.texts[j])) clashes.push(`"${m.texts[i].text}" / "${m.texts[j].text}"`);
+      expect(clashes, label).toEqual([]);
+      // The brush works at this size.
+      const g = await geometry();
+      const bin = (g.d1 - g.d0) / (normalized.histogram.edges.length - 1);
+      await clearEvents();
+      await drag(g, px(g, 0.3), px(g, 0.6));
+      const r = await lastRange();
+      expect(Math.abs(r![0] - value(g, 0.3)), label).toBeLessThan(bin);
+      expect(Math.abs(r![1] - value(g, 0.6)), label).toBeLessThan(bin);
+      expect((await brushRect())?.label, label).toMatch(/^\[0\.\d{3}, 0\.\d{3}\]$/);
+      await setResult(normalized, brushed);
+    }
+    await page.evaluate(() => window.viewsHist.setBox('hist', null, 280));
+    await page.setViewport({ width: 1280, height: 800 });
+    await setResult(normalized, brushed);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('filters: legible in a 240 px column, scrolling inside under the summary when the parameters do not fit', async () => {
+    const { page, log } = env.setUp();
+    await setResult(normalized, brushed);
+    await page.evaluate(() => window.viewsHist.setBox('filters', 240, 420));
+    const measure = (): Promise<{
+      host: Box;
+      summary: Box;
+      params: Box & { clientW: number; clientH: number; scrollW: number; scrollH: number; overflowY: string };
+      chips: Box[];
+      names: Box[];
+      fontSize: number;
+    }> =>
+      page.evaluate(() => {
+        const el = document.querySelector('sweep-filters')!;
+        const root = el.shadowRoot!;
+        const rect = (e: Element): Box => {
+          const r = e.getBoundingClientRect();
+          return { x: r.x, y: r.y, w: r.width, h: r.height };
+        };
+        const params = root.querySelector('.params') as HTMLElement;
+        return {
+          host: rect(el),
+          summary: rect(root.querySelector('.summary')!),
+          params: {
+            ...rect(params),
+            clientW: params.clientWidth,
+            clientH: params.clientHeight,
+            scrollW: params.scrollWidth,
+            scrollH: params.scrollHeight,
+            overflowY: getComputedStyle(params).overflowY,
+          },
+          chips: [...root.querySelectorAll('button.opt')].map(rect),
+          names: [...root.querySelectorAll('.name')].map(rect),
+          fontSize: parseFloat(getComputedStyle(root.querySelector('button.opt')!).fontSize),
+        };
+      });
+    let m = await measure();
+    expect(m.host.w).toBe(240);
+    expect(m.host.h).toBe(420);
+    // The parameters scroll, the summary (count and reset) stays above them.
+    expect(m.params.overflowY).toBe('auto');
+    expect(m.params.scrollH).toBeGreaterThan(m.params.clientH);
+    expect(m.params.y + m.params.h).toBeLessThanOrEqual(m.host.y + m.host.h + 0.5);
+    expect(m.summary.y + m.summary.h).toBeLessThanOrEqual(m.params.y + 0.5);
+    // Nothing wider than the column: one column of parameters, every chip and name inside it.
+    expect(m.params.scrollW).toBeLessThanOrEqual(m.params.clientW);
+    for (const b of [...m.chips, ...m.names]) {
+      expect(b.x).toBeGreaterThanOrEqual(m.host.x - 0.5);
+      expect(b.x + b.w).toBeLessThanOrEqual(m.host.x + m.host.w + 0.5);
+    }
+    expect(m.fontSize).toBeGreaterThanOrEqual(11);
+    const summaryY = m.summary.y;
+    await page.evaluate(() => {
+      const params = document.querySelector('sweep-filters')!.shadowRoot!.querySelector('.params')!;
+      params.scrollTop = params.scrollHeight;
+    });
+    m = await measure();
+    expect(m.summary.y).toBe(summaryY);
+    // The last parameter's chips can be reached (clicked) at the end of the scroll.
+    const last = m.chips[m.chips.length - 1];
+    expect(last.y + last.h).toBeLessThanOrEqual(m.params.y + m.params.h + 0.5);
+    await saveScreenshot((await page.$('#filters-box'))!, 'views-filters-240', { ink: 0.03, colours: 8 });
+    await page.evaluate(() => window.viewsHist.setBox('filters', 250, 640));
+    expect(log.errors).toEqual([]);
+  });
+
+  it('says when the filters leave no training, in the histogram and the filters, with a reset that clears filters and brush', async () => {
+    const { page, log } = env.setUp();
+    expect(nothingPasses.baseline).toBe(0);
+    const notices = (): Promise<{ hist: string | null; filters: string | null; histInPlot: boolean; bars: number; resetInSummary: boolean }> =>
+      page.evaluate(() => {
+        const h = document.querySelector('sweep-histogram')!.shadowRoot!;
+        const f = document.querySelector('sweep-filters')!.shadowRoot!;
+        const hn = h.querySelector('.empty-selection');
+        const fn = f.querySelector('.empty-selection');
+        const svg = document.querySelector('sweep-histogram')!.plot!;
+        const sb = svg.getBoundingClientRect();
+        const nb = hn?.getBoundingClientRect();
+        const top = sb.top + Number(svg.dataset.top);
+        const bottom = sb.top + Number(svg.dataset.bottom);
+        return {
+          hist: hn?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
+          filters: fn?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
+          histInPlot: nb !== undefined && nb.top >= top - 0.5 && nb.bottom <= bottom + 0.5 && nb.height > 0,
+          bars: h.querySelectorAll('rect.bar').length,
+          resetInSummary: f.querySelector('button.reset') !== null,
+        };
+      });
+    // Trainings pass: no notice.
+    await setResult(normalized, brushed);
+    expect(await notices()).toMatchObject({ hist: null, filters: null, resetInSummary: true });
+    // The brush selects none, but trainings pass: the histogram shows them (no notice), and so do the filters.
+    expect(nothingBrushed.selected).toBe(0);
+    expect(nothingBrushed.baseline).toBeGreaterThan(0);
+    await setResult(nothingBrushed, { ...DEFAULT_VIEW_STATE, normalize: false, range: [0, 0.001] });
+    expect(await notices()).toMatchObject({ hist: null, filters: null });
+
+    const noneState: ViewState = { ...brushed, where: { optimizer: [] } };
+    await setResult(nothingPasses, noneState);
+    const n = await notices();
+    expect(n.hist).toBe('No training passes the filters. Reset filters and brush');
+    expect(n.histInPlot).toBe(true);
+    expect(n.bars).toBe(0);
+    expect(n.filters).toBe('No training passes the filters. Reset filters and brush');
+    expect(n.resetInSummary).toBe(false); // the notice's button stands for it
+    for (const view of ['sweep-histogram', 'sweep-filters']) {
+      await setResult(nothingPasses, noneState);
+      await clearEvents();
+      await page.click(`${view} >>> button.empty-reset`);
+      expect(await events(), view).toEqual([{ where: {}, range: null }]);
+    }
+    await setResult(normalized, brushed);
+    expect(await notices()).toMatchObject({ hist: null, filters: null });
+    expect(log.errors).toEqual([]);
   });
 });

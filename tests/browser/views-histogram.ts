@@ -1,8 +1,9 @@
 /**
  * In-browser side of tests/browser/views-histogram.test.ts: mounts
- * <sweep-status>, <sweep-histogram> and <sweep-filters>, plays the
- * coordinator (merges every view-change into the state and hands it back to
- * the views; the test hands in results), and records every event.
+ * <sweep-status>, <sweep-histogram> and <sweep-filters> (the last two in
+ * boxes of a given size, as the dashboard gives them), plays the coordinator
+ * (merges every view-change into the state and hands it back to the views;
+ * the test hands in results), and records every event.
  */
 
 import type { AggregateJson } from '../../src/engine/output.js';
@@ -27,6 +28,8 @@ export interface ViewsHistApi {
   state: ViewState;
   setResult(json: AggregateJson, state?: ViewState): Promise<void>;
   setStatus(props: StatusProps): Promise<void>;
+  /** Sizes the box of the histogram or of the filters (width null: what the page's grid gives). */
+  setBox(which: 'hist' | 'filters', width: number | null, height: number): Promise<void>;
   /** Resolves once every view has rendered. */
   settled(): Promise<void>;
   svgMarkup(svg: SVGSVGElement): string;
@@ -43,7 +46,13 @@ const root = document.getElementById('views') as HTMLElement;
 const status = document.createElement('sweep-status');
 const hist = document.createElement('sweep-histogram');
 const filters = document.createElement('sweep-filters');
-root.append(status, hist, filters);
+const boxes = {
+  hist: document.getElementById('hist-box') as HTMLElement,
+  filters: document.getElementById('filters-box') as HTMLElement,
+};
+(document.getElementById('status-box') as HTMLElement).append(status);
+boxes.hist.append(hist);
+boxes.filters.append(filters);
 
 let state: ViewState = { ...DEFAULT_VIEW_STATE };
 const events: Partial<ViewState>[] = [];
@@ -63,8 +72,11 @@ root.addEventListener(VIEW_CHANGE, (e) => {
 
 async function settled(): Promise<void> {
   await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
-  await new Promise<void>((r) => requestAnimationFrame(() => r()));
-  await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
+  // Frames for the resize observers, then the renders they ask for.
+  for (let i = 0; i < 2; i++) {
+    await new Promise<void>((r) => requestAnimationFrame(() => r()));
+    await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
+  }
 }
 
 const api: ViewsHistApi = {
@@ -83,6 +95,12 @@ const api: ViewsHistApi = {
     status.rows = p.rows;
     status.lastMs = p.lastMs;
     status.busy = p.busy;
+    await settled();
+  },
+  async setBox(which, width, height) {
+    const box = boxes[which];
+    box.style.width = width === null ? '' : `${width}px`;
+    box.style.height = `${height}px`;
     await settled();
   },
   settled,

@@ -1,14 +1,15 @@
 /**
- * <sweep-matrix> and <sweep-trellis> in headless Chromium, fed with real
- * aggregates computed in Node (tests/browser/views-matrix.html mounts them;
- * it runs no queries and records every view-change). Fails, never skips,
- * without Chromium. Screenshots go to test-artifacts/views-*.png.
+ * <sweep-matrix> in headless Chromium, fed with real aggregates computed in
+ * Node (tests/browser/views-matrix.html mounts it in a box of a given size, as
+ * the dashboard does; it runs no queries and records every view-change).
+ * Fails, never skips, without Chromium. Screenshots go to
+ * test-artifacts/views-matrix-*.png.
  */
 
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
-import type { AggregateJson, TrellisCell } from '../../src/engine/output.js';
+import type { AggregateJson } from '../../src/engine/output.js';
 import { Session } from '../../src/engine/session.js';
 import type { Param, Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
@@ -16,22 +17,19 @@ import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.j
 import { rng } from '../random-sweep.js';
 import { openTestPage } from './harness.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
+import type { MatrixMeasure, TextBox } from './views-matrix.js';
 
 const ROWS = 50_000;
 const SEED = 2;
 /** Options of the synthetic sweep: 5+4+2+3+4+4+16+3+3+3+3+3. */
 const OPTIONS = 53;
+/** The dashboard's box for the matrix at 1920 x 1080, and at 1280 x 800. */
+const DASHBOARD = { width: 900, height: 600 };
+const SMALL = { width: 800, height: 560 };
 
-const STATE: ViewState = { ...DEFAULT_VIEW_STATE, range: [0.9, 1], matrixEncoding: 'count' };
+const STATE: ViewState = { ...DEFAULT_VIEW_STATE, range: [0.9, 1], matrixEncoding: 'count', matrixScale: 'global' };
 
-interface CellInfo {
-  count: string | null;
-  fill: string | null;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+type Cell = MatrixMeasure['cells'][number];
 
 function rgb(fill: string): [number, number, number] {
   const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(fill);
@@ -53,23 +51,25 @@ function luminance(fill: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** A cell of the matrix: its data-count, fill and box in page coordinates. */
-function cell(page: Page, a: string, oa: string, b: string, ob: string): Promise<CellInfo | null> {
-  return page.evaluate(
-    (a, oa, b, ob) => {
-      const root = document.querySelector('sweep-matrix')!.shadowRoot!;
-      const el = [...root.querySelectorAll('rect.cell')].find(
-        (e) => e.getAttribute('data-a') === a && e.getAttribute('data-oa') === oa && e.getAttribute('data-b') === b && e.getAttribute('data-ob') === ob,
-      );
-      if (!el) return null;
-      const r = el.getBoundingClientRect();
-      return { count: el.getAttribute('data-count'), fill: el.getAttribute('fill'), x: r.x, y: r.y, w: r.width, h: r.height };
-    },
-    a,
-    oa,
-    b,
-    ob,
-  );
+/** The number of cells of the lower triangle: every option pair of two different parameters, once. */
+function triangleCells(json: AggregateJson): number {
+  let n = 0;
+  json.params.forEach((p, i) => json.params.slice(0, i).forEach((q) => (n += p.options.length * q.options.length)));
+  return n;
+}
+
+/** Baseline count of an option: a row of a baseline pair table, summed. */
+function baselineOption(json: AggregateJson, param: string, option: string): number {
+  const other = json.params.find((p) => p.name !== param)!;
+  return Object.values(json.baselinePairCounts[param][other.name][option]).reduce((s, v) => s + v, 0);
+}
+
+function measure(page: Page): Promise<MatrixMeasure> {
+  return page.evaluate(() => window.viewsMatrix.measure());
+}
+
+function findCell(m: MatrixMeasure, a: string, oa: string, b: string, ob: string): Cell | undefined {
+  return m.cells.find((c) => c.a === a && c.oa === oa && c.b === b && c.ob === ob);
 }
 
 function lastEvent(page: Page): Promise<Partial<ViewState> | undefined> {
@@ -81,32 +81,59 @@ function eventCount(page: Page): Promise<number> {
 }
 
 /** The view's tooltip text, once the view has rendered what it was last told (views render in a task of their own). */
-function tooltipText(page: Page, view: 'sweep-matrix' | 'sweep-trellis'): Promise<string | null> {
-  return page.evaluate(async (v) => {
-    const el = document.querySelector(v)!;
+function tooltipText(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const el = document.querySelector('sweep-matrix')!;
     await el.updateComplete;
     return el.shadowRoot!.querySelector('.tooltip')?.textContent?.replace(/\s+/g, ' ') ?? null;
-  }, view);
+  });
 }
 
-/** Non-null trellis means of one panel (times secondary options), as the view should draw them. */
-function expectedDots(json: AggregateJson, panel: string): number {
-  let n = 0;
-  for (const p of json.params)
-    for (const o of p.options) {
-      const v = json.trellis[p.name][o][panel];
-      if (json.secondary) n += Object.values(v as Record<string, TrellisCell>).filter((c) => c.mean !== null).length;
-      else if ((v as TrellisCell).mean !== null) n++;
-    }
-  return n;
+/**
+ * A text's em box: its measured length, and one font size across (the
+ * glyphs of a line of text lie within it; the element's box adds the font's
+ * line gap, which may touch the next row's without any ink meeting).
+ */
+function emBox(t: TextBox): { x0: number; x1: number; y0: number; y1: number } {
+  if (t.rotated) {
+    const cx = t.x + t.w / 2;
+    return { x0: cx - t.font / 2, x1: cx + t.font / 2, y0: t.y, y1: t.y + t.h };
+  }
+  const cy = t.y + t.h / 2;
+  return { x0: t.x, x1: t.x + t.w, y0: cy - t.font / 2, y1: cy + t.font / 2 };
 }
 
-/** A sweep with a 255-option parameter: the matrix must switch to its canvas. */
+const meet = (a: { x0: number; x1: number; y0: number; y1: number }, b: { x0: number; x1: number; y0: number; y1: number }, slack = 0.5): boolean =>
+  a.x0 < b.x1 - slack && b.x0 < a.x1 - slack && a.y0 < b.y1 - slack && b.y0 < a.y1 - slack;
+
+/** Every problem of the labels: two overlapping, one over a cell or bar, one cut at the view's edge. */
+function labelProblems(m: MatrixMeasure): string[] {
+  const out: string[] = [];
+  const boxes = m.texts.map(emBox);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++)
+      if (meet(boxes[i], boxes[j])) out.push(`'${m.texts[i].text}' (${m.texts[i].cls}) overlaps '${m.texts[j].text}' (${m.texts[j].cls})`);
+  const marks = [...m.cells, ...m.bars.filter((b) => b.w > 0)].map((c) => ({ x0: c.x, x1: c.x + c.w, y0: c.y, y1: c.y + c.h }));
+  for (const [i, b] of boxes.entries()) {
+    const hit = marks.findIndex((c) => meet(b, c, 1));
+    if (hit >= 0) out.push(`'${m.texts[i].text}' lies over a cell or bar`);
+  }
+  const svg = m.svg!;
+  for (const t of m.texts) {
+    const b = emBox(t);
+    const [x0, x1] = [Math.min(b.x0, t.x), Math.max(b.x1, t.x + t.w)];
+    if (x0 < svg.x - 0.5 || x1 > svg.x + svg.w + 0.5 || b.y0 < svg.y - 0.5 || b.y1 > svg.y + svg.h + 0.5) out.push(`'${t.text}' is cut at the edge`);
+  }
+  return out;
+}
+
+/** A sweep with a 255-option and a 48-option parameter: more cells than SVG takes, the matrix must switch to its canvas. */
 function wideSweep(rows: number): Sweep {
   const r = rng(7);
   const spec: [string, number][] = [
     ['model', 255],
     ['optimizer', 3],
+    ['width', 48],
     ['seed', 4],
   ];
   const params: Param[] = spec.map(([name, card]) => {
@@ -119,84 +146,169 @@ function wideSweep(rows: number): Sweep {
   return { rows, params, metrics: [{ name: 'accuracy', values }], group: 1 };
 }
 
-describe('the matrix and trellis views in Chromium', () => {
+describe('the matrix view in Chromium', () => {
   let json: AggregateJson;
-  let plain: AggregateJson;
+  let wider: AggregateJson;
+  let none: AggregateJson;
+  let session: Session;
 
-  const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-matrix.html', 'viewsMatrix', { width: 1280, height: 800 }), {
+  const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-matrix.html', 'viewsMatrix', { width: 1320, height: 900 }), {
     async prepare() {
-      const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
-      json = (await session.query({ normalize: true, range: [0.9, 1], secondary: 'optimizer' })).json;
-      plain = (await session.query({ normalize: true, range: [0.9, 1] })).json;
+      session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
+      json = (await session.query({ normalize: true, range: [0.9, 1] })).json;
+      wider = (await session.query({ normalize: true, range: [0.8, 1] })).json;
+      none = (await session.query({ normalize: true, range: [0.9, 1], where: { dataset: [] } })).json;
     },
-    ready: () => show(json, STATE),
+    ready: () => show(json, STATE, DASHBOARD),
   });
 
-  async function show(result: AggregateJson | null, state: ViewState): Promise<void> {
+  async function show(result: AggregateJson | null, state: ViewState, box?: { width: number; height: number }): Promise<void> {
+    if (box) await env.page.evaluate((w, h) => window.viewsMatrix.setBox(w, h), box.width, box.height);
     await env.page.evaluate((j, s) => window.viewsMatrix.setResult(j, s), result as AggregateJson, state);
   }
 
-  it('draws one cell per option pair, with the JSON counts, grouped and labelled by parameter', async () => {
+  it('draws each option pair once, in the lower-left triangle, with the JSON counts', async () => {
     const { page } = env.setUp();
-    const stats = await page.evaluate(() => {
-      const root = document.querySelector('sweep-matrix')!.shadowRoot!;
-      const cells = [...root.querySelectorAll('rect.cell')];
-      const label = root.querySelector('text.option-label');
-      const one = cells[0].getBoundingClientRect();
-      return {
-        cells: cells.length,
-        fills: cells.map((c) => [c.getAttribute('data-a'), c.getAttribute('data-b'), c.getAttribute('data-count'), c.getAttribute('fill')]),
-        paramLabels: root.querySelectorAll('text.param-label').length,
-        optionLabels: root.querySelectorAll('text.option-label').length,
-        fontSize: label ? parseFloat(getComputedStyle(label).fontSize) : 0,
-        cellSize: one.width,
-        svgW: root.querySelector('svg')!.getBoundingClientRect().width,
-      };
-    });
+    await show(json, STATE, DASHBOARD);
+    const m = await measure(page);
     expect(json.params.reduce((s, p) => s + p.options.length, 0)).toBe(OPTIONS);
-    expect(stats.cells).toBe(OPTIONS * OPTIONS);
-    expect(stats.paramLabels).toBe(2 * 12);
-    expect(stats.optionLabels).toBe(2 * OPTIONS);
-    // Legible at 1280 x 800.
-    expect(stats.fontSize).toBeGreaterThanOrEqual(9);
-    expect(stats.cellSize).toBeGreaterThanOrEqual(9);
-    expect(stats.svgW).toBe(1280);
-
+    expect(m.cells.length).toBe(triangleCells(json));
+    const order = new Map(json.params.map((p, i) => [p.name, i]));
+    const seen = new Set<string>();
+    for (const c of m.cells) {
+      // the row's parameter comes after the column's: each pair once, never a parameter with itself
+      expect(order.get(c.a)!, `${c.a} x ${c.b}`).toBeGreaterThan(order.get(c.b)!);
+      const key = [`${c.a}=${c.oa}`, `${c.b}=${c.ob}`].sort().join(' x ');
+      expect(seen.has(key), key).toBe(false);
+      seen.add(key);
+    }
+    // Rows go down, columns right: a cell lies below and left of its mirror's place.
     const pc = json.pairCounts;
     const checks: [string, string, string, string, number][] = [
-      ['initialization', 'glorot_normal', 'optimizer', 'adam', pc.initialization.optimizer.glorot_normal.adam],
       ['optimizer', 'adam', 'initialization', 'glorot_normal', pc.initialization.optimizer.glorot_normal.adam],
-      ['dataset', 'stl10', 'batch_size', '256', pc.dataset.batch_size.stl10['256']],
-      ['learning_rate', json.params[6].options[3], 'fc_width', '192', pc.learning_rate.fc_width[json.params[6].options[3]]['192']],
-      ['fc_width', '64', 'fc_width', '64', json.optionCounts.fc_width['64']],
-      ['augmentation', 'on', 'augmentation', 'on', json.optionCounts.augmentation.on],
-      ['activation', 'sigmoid', 'initialization', 'constant', pc.activation.initialization.sigmoid.constant],
+      ['batch_size', '256', 'dataset', 'stl10', pc.dataset.batch_size.stl10['256']],
+      ['learning_rate', json.params[6].options[3], 'dataset', 'svhn', pc.learning_rate.dataset[json.params[6].options[3]].svhn],
+      ['fc_width', '192', 'learning_rate', json.params[6].options[15], pc.fc_width.learning_rate['192'][json.params[6].options[15]]],
+      ['initialization', 'constant', 'activation', 'sigmoid', pc.activation.initialization.sigmoid.constant],
     ];
     for (const [a, oa, b, ob, want] of checks) {
-      const c = await cell(page, a, oa, b, ob);
-      expect(c, `${a}=${oa} x ${b}=${ob}`).not.toBeNull();
+      const c = findCell(m, a, oa, b, ob) ?? findCell(m, b, ob, a, oa);
+      expect(c, `${a}=${oa} x ${b}=${ob}`).toBeDefined();
       expect(Number(c!.count), `${a}=${oa} x ${b}=${ob}`).toBe(want);
     }
-    // Two options of one parameter never meet: n/a, no count.
-    expect((await cell(page, 'optimizer', 'adam', 'optimizer', 'rmsprop'))!.count).toBe('');
+    // Parameter names once each; every row's option label at this size.
+    const names = m.texts.filter((t) => t.cls === 'param-label').map((t) => t.text);
+    expect(names).toEqual(json.params.map((p) => p.name));
+    expect(m.texts.filter((t) => t.cls === 'option-label row').length).toBe(OPTIONS);
 
-    // The largest off-diagonal count has the darkest colour.
-    let max = -1;
-    let maxFill = '';
-    for (const [a, b, count, fill] of stats.fills)
-      if (a !== b && Number(count) > max) {
-        max = Number(count);
-        maxFill = fill!;
+    // The largest count has the darkest colour.
+    const max = m.cells.reduce((best, c) => (Number(c.count) > Number(best.count) ? c : best));
+    const darkest = Math.min(...m.cells.map((c) => luminance(c.fill)));
+    expect(luminance(max.fill)).toBeLessThanOrEqual(darkest + 1e-9);
+    expect(luminance(max.fill)).toBeLessThan(0.05);
+    expect(m.legend).toMatchObject({ map: 'sequential', scale: 'global' });
+    expect(m.legend!.text).toContain('one scale, all pairs');
+  });
+
+  it('puts each parameter\'s option bars on the diagonal: the selected inside all filtered', async () => {
+    const { page } = env.setUp();
+    await show(json, STATE, DASHBOARD);
+    const m = await measure(page);
+    expect(m.bars.length).toBe(2 * OPTIONS);
+    const lanes: number[] = [];
+    for (const p of json.params) {
+      let total = 0;
+      let widest = 0;
+      for (const o of p.options) {
+        const all = m.bars.find((b) => b.kind === 'all' && b.param === p.name && b.option === o)!;
+        const sel = m.bars.find((b) => b.kind === 'sel' && b.param === p.name && b.option === o)!;
+        expect(Number(sel.count), `${p.name}=${o}`).toBe(json.optionCounts[p.name][o]);
+        expect(Number(all.count), `${p.name}=${o}`).toBe(baselineOption(json, p.name, o));
+        expect(Number(sel.count)).toBeLessThanOrEqual(Number(all.count));
+        expect(sel.w).toBeLessThanOrEqual(all.w + 0.01);
+        // one zero for both, in the same row
+        expect(sel.x).toBeCloseTo(all.x, 3);
+        expect(sel.y).toBeCloseTo(all.y, 3);
+        total += Number(all.count);
+        widest = Math.max(widest, all.w);
       }
-    const darkest = Math.min(...stats.fills.map((f) => luminance(f[3]!)));
-    expect(luminance(maxFill)).toBeLessThanOrEqual(darkest + 1e-9);
-    expect(luminance(maxFill)).toBeLessThan(0.05);
-    const legend = await page.evaluate(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('g.legend')!.getAttribute('data-scale'));
-    expect(legend).toBe('sequential');
+      // Every filtered training has one option of each parameter.
+      expect(total).toBe(json.baseline);
+      lanes.push(widest);
+    }
+    // Each parameter's most common option fills the same lane.
+    for (const w of lanes) expect(w).toBeCloseTo(lanes[0], 0);
+    expect(lanes[0]).toBeGreaterThan(30);
+    // The bar sits on the diagonal: right of the row's last cell, left of the next row's bars.
+    const rowCells = m.cells.filter((c) => c.a === 'optimizer' && c.oa === 'adam');
+    const bar = m.bars.find((b) => b.kind === 'all' && b.param === 'optimizer' && b.option === 'adam')!;
+    expect(bar.x).toBeGreaterThan(Math.max(...rowCells.map((c) => c.x + c.w)) - 0.01);
+    expect(bar.y).toBeGreaterThan(rowCells[0].y - 0.01);
+    expect(bar.y + bar.h).toBeLessThan(rowCells[0].y + rowCells[0].h + 0.01);
+    // A bar's tooltip names the option and gives both counts.
+    await page.mouse.move(bar.x + 2, bar.y + bar.h / 2);
+    await page.waitForFunction(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('.tooltip') !== null);
+    const tip = (await tooltipText(page))!;
+    expect(tip).toContain('optimizer = adam');
+    expect(tip).toContain(json.optionCounts.optimizer.adam.toLocaleString('en-US'));
+    expect(tip).toContain(baselineOption(json, 'optimizer', 'adam').toLocaleString('en-US'));
+    await page.mouse.move(1, 1);
+  });
+
+  it('scales colours per pair: each block to its own maximum, and says so', async () => {
+    const { page } = env.setUp();
+    await show(json, STATE, DASHBOARD);
+    const global = await measure(page);
+    const before = await eventCount(page);
+    const pairButton = await page.$('sweep-matrix >>> button[data-scale="pair"]');
+    await pairButton!.click();
+    expect(await eventCount(page)).toBe(before + 1);
+    expect(await lastEvent(page)).toEqual({ matrixScale: 'pair' });
+
+    await show(json, { ...STATE, matrixScale: 'pair' });
+    const pair = await measure(page);
+    expect(pair.legend).toMatchObject({ map: 'sequential', scale: 'pair' });
+    expect(pair.legend!.text).toContain('each block to its own maximum');
+    // Blocks by pair: the smallest maximum is a learning_rate block (16 options), washed out on the global scale.
+    const blocks = new Map<string, { g: Cell[]; p: Cell[] }>();
+    global.cells.forEach((c, k) => {
+      const key = `${c.a} x ${c.b}`;
+      if (!blocks.has(key)) blocks.set(key, { g: [], p: [] });
+      blocks.get(key)!.g.push(c);
+      blocks.get(key)!.p.push(pair.cells[k]);
+    });
+    const blockMax = (cs: Cell[]): Cell => cs.reduce((best, c) => (Number(c.count) > Number(best.count) ? c : best));
+    const darkest = luminance(blockMax(global.cells).fill);
+    let small: { key: string; max: number } | null = null;
+    for (const [key, { g, p }] of blocks) {
+      // Each block's largest count takes the map's end, as the largest of all does on the global scale.
+      expect(luminance(blockMax(p).fill), key).toBeCloseTo(darkest, 3);
+      const max = Number(blockMax(g).count);
+      if (!small || max < small.max) small = { key, max };
+    }
+    expect(small!.key).toContain('learning_rate');
+    const { g, p } = blocks.get(small!.key)!;
+    const changed = g.filter((c, k) => c.fill !== p[k].fill).length;
+    expect(changed).toBeGreaterThan(g.length / 2);
+    expect(luminance(blockMax(g).fill)).toBeGreaterThan(luminance(blockMax(p).fill) + 0.2);
+    // The tooltip says what the block's maximum is.
+    const c = blockMax(p);
+    await page.mouse.move(c.x + c.w / 2, c.y + c.h / 2);
+    await page.waitForFunction(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('.tooltip') !== null);
+    expect(await tooltipText(page)).toContain(`maximum${Number(c.count).toLocaleString('en-US')}`);
+    await page.mouse.move(1, 1);
+
+    // Lift has one fixed scale: the control is off, the legend says so.
+    await show(json, { ...STATE, matrixScale: 'pair', matrixEncoding: 'lift' });
+    const lift = await measure(page);
+    expect(lift.legend).toMatchObject({ map: 'diverging', scale: 'fixed' });
+    expect(await page.$eval('sweep-matrix >>> button[data-scale="pair"]', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    await show(json, STATE);
   });
 
   it('switches encodings: share, and lift on a diverging scale centred at 1', async () => {
     const { page } = env.setUp();
+    await show(json, STATE, DASHBOARD);
     const before = await eventCount(page);
     const liftButton = await page.$('sweep-matrix >>> button[data-encoding="lift"]');
     await liftButton!.click();
@@ -211,12 +323,12 @@ describe('the matrix and trellis views in Chromium', () => {
     const legend = await page.evaluate(() => {
       const g = document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('g.legend')!;
       return {
-        scale: g.getAttribute('data-scale'),
+        map: g.getAttribute('data-map'),
         labels: [...g.querySelectorAll('text.legend-label')].map((t) => t.textContent),
         steps: [...g.querySelectorAll('rect.legend-step')].map((r) => r.getAttribute('fill')!),
       };
     });
-    expect(legend.scale).toBe('diverging');
+    expect(legend.map).toBe('diverging');
     expect(legend.labels).toContain('1×');
     const [bottom, top] = [rgb(legend.steps[0]), rgb(legend.steps.at(-1)!)];
     expect(bottom[0]).toBeGreaterThan(bottom[2] + 50); // red below 1
@@ -224,15 +336,16 @@ describe('the matrix and trellis views in Chromium', () => {
 
     const lift = (a: string, oa: string, b: string, ob: string): number =>
       json.pairCounts[a][b][oa][ob] / json.selected / (json.baselinePairCounts[a][b][oa][ob] / json.baseline);
+    const m = await measure(page);
     expect(lift('initialization', 'glorot_normal', 'optimizer', 'adam')).toBeGreaterThan(1.2);
-    const over = rgb((await cell(page, 'initialization', 'glorot_normal', 'optimizer', 'adam'))!.fill!);
+    const over = rgb(findCell(m, 'initialization', 'glorot_normal', 'optimizer', 'adam')!.fill);
     expect(over[2]).toBeGreaterThan(over[0] + 30);
     for (const o of ['adam', 'rmsprop', 'sgd_momentum']) {
       expect(lift('initialization', 'constant', 'optimizer', o)).toBeLessThan(0.8);
-      const under = rgb((await cell(page, 'initialization', 'constant', 'optimizer', o))!.fill!);
+      const under = rgb(findCell(m, 'initialization', 'constant', 'optimizer', o)!.fill);
       expect(under[0]).toBeGreaterThan(under[2] + 30);
     }
-    const hot = (await cell(page, 'initialization', 'glorot_normal', 'optimizer', 'adam'))!;
+    const hot = findCell(m, 'initialization', 'glorot_normal', 'optimizer', 'adam')!;
     await page.mouse.move(hot.x + hot.w / 2, hot.y + hot.h / 2);
     await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-lift');
     await page.mouse.move(1, 1);
@@ -241,10 +354,11 @@ describe('the matrix and trellis views in Chromium', () => {
 
   it('hover shows the numbers; a click filters to the pair, Shift-click adds to the filter', async () => {
     const { page } = env.setUp();
-    const c = (await cell(page, 'initialization', 'glorot_normal', 'optimizer', 'adam'))!;
+    await show(json, STATE, DASHBOARD);
+    const c = findCell(await measure(page), 'initialization', 'glorot_normal', 'optimizer', 'adam')!;
     await page.mouse.move(c.x + c.w / 2, c.y + c.h / 2);
     await page.waitForFunction(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('.tooltip') !== null);
-    const tip = (await tooltipText(page, 'sweep-matrix'))!;
+    const tip = (await tooltipText(page))!;
     const count = json.pairCounts.initialization.optimizer.glorot_normal.adam;
     const base = json.baselinePairCounts.initialization.optimizer.glorot_normal.adam;
     expect(tip).toContain('initialization = glorot_normal');
@@ -261,7 +375,7 @@ describe('the matrix and trellis views in Chromium', () => {
     // Other parameters' filters are kept; Shift adds the pair's options.
     const filtered: ViewState = { ...STATE, where: { dataset: ['mnist'], initialization: ['glorot_normal'], optimizer: ['adam'] } };
     await show(json, filtered);
-    const d = (await cell(page, 'optimizer', 'rmsprop', 'initialization', 'glorot_uniform'))!;
+    const d = findCell(await measure(page), 'initialization', 'glorot_uniform', 'optimizer', 'rmsprop')!;
     await page.keyboard.down('Shift');
     await page.mouse.click(d.x + d.w / 2, d.y + d.h / 2);
     await page.keyboard.up('Shift');
@@ -270,9 +384,9 @@ describe('the matrix and trellis views in Chromium', () => {
     });
     await page.mouse.click(d.x + d.w / 2, d.y + d.h / 2);
     expect(await lastEvent(page)).toEqual({ where: { dataset: ['mnist'], initialization: ['glorot_uniform'], optimizer: ['rmsprop'] } });
-    // A diagonal cell filters its one parameter.
-    const g = (await cell(page, 'batch_size', '64', 'batch_size', '64'))!;
-    await page.mouse.click(g.x + g.w / 2, g.y + g.h / 2);
+    // A diagonal bar filters its one parameter.
+    const g = (await measure(page)).bars.find((b) => b.kind === 'all' && b.param === 'batch_size' && b.option === '64')!;
+    await page.mouse.click(g.x + 3, g.y + g.h / 2);
     expect(await lastEvent(page)).toEqual({ where: { ...filtered.where, batch_size: ['64'] } });
     await page.mouse.move(1, 1);
     await show(json, STATE);
@@ -281,7 +395,7 @@ describe('the matrix and trellis views in Chromium', () => {
   it('is keyboard operable: Tab reaches the cells, arrows and Page keys move, Enter filters, Shift+Enter adds, Escape leaves', async () => {
     const { page } = env.setUp();
     await page.mouse.move(1, 1);
-    await show(json, STATE);
+    await show(json, STATE, DASHBOARD);
     const focusedIsMatrix = (): Promise<boolean> =>
       page.evaluate(() => document.querySelector('sweep-matrix')!.shadowRoot!.activeElement?.tagName.toLowerCase() === 'svg');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -291,16 +405,20 @@ describe('the matrix and trellis views in Chromium', () => {
       tabs++;
     }
     expect(await focusedIsMatrix(), 'Tab reaches the matrix').toBe(true);
-    // The first cell is shown at once.
-    expect(await tooltipText(page, 'sweep-matrix')).toContain('dataset = mnist');
-    // Rows: five parameters down (dataset, batch_size, augmentation, optimizer, activation → initialization),
-    // then three options down (constant, random_normal, glorot_uniform → glorot_normal); columns: three parameters right.
+    // The first row's bar is shown at once (the first parameter's row has nothing else).
+    expect(await tooltipText(page)).toContain('dataset = mnist');
+    // Along the bars: five parameters down (dataset, batch_size, augmentation, optimizer, activation → initialization),
+    // three options down (constant, random_normal, glorot_uniform → glorot_normal); Home to the row's first cell,
+    // then three parameters right.
     for (let k = 0; k < 5; k++) await page.keyboard.press('PageDown');
     for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowDown');
+    expect(await tooltipText(page)).toContain(`initialization = glorot_normal selected${json.optionCounts.initialization.glorot_normal.toLocaleString('en-US')}`);
+    await page.keyboard.press('Home');
+    expect(await tooltipText(page)).toContain('dataset = mnist');
     await page.keyboard.down('Shift');
     for (let k = 0; k < 3; k++) await page.keyboard.press('PageDown');
     await page.keyboard.up('Shift');
-    const tip = (await tooltipText(page, 'sweep-matrix'))!;
+    const tip = (await tooltipText(page))!;
     const count = json.pairCounts.initialization.optimizer.glorot_normal.adam;
     expect(tip).toContain('initialization = glorot_normal');
     expect(tip).toContain('optimizer = adam');
@@ -320,171 +438,215 @@ describe('the matrix and trellis views in Chromium', () => {
     // The cell stays under the keyboard when the state changes; one to the right is rmsprop.
     await show(json, { ...STATE, where: { initialization: ['glorot_normal'], optimizer: ['adam'] } });
     await page.keyboard.press('ArrowRight');
-    expect(await tooltipText(page, 'sweep-matrix')).toContain('optimizer = rmsprop');
+    expect(await tooltipText(page)).toContain('optimizer = rmsprop');
     await page.keyboard.down('Shift');
     await page.keyboard.press('Enter');
     await page.keyboard.up('Shift');
     expect(await lastEvent(page)).toEqual({ where: { initialization: ['glorot_normal'], optimizer: ['adam', 'rmsprop'] } });
+    // Up into the optimizer's own rows there is no optimizer column: the keyboard lands on the row's bar.
+    for (let k = 0; k < 8; k++) await page.keyboard.press('ArrowUp');
+    expect(await tooltipText(page)).toContain('optimizer = sgd_momentum selected');
+    // End goes to the bar, Right stops there.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowRight');
+    expect(await tooltipText(page)).toContain('activation = relu selected');
     await page.keyboard.press('Escape');
-    expect(await tooltipText(page, 'sweep-matrix')).toBeNull();
+    expect(await tooltipText(page)).toBeNull();
     expect(await focusedIsMatrix()).toBe(false);
     await show(json, STATE);
   });
 
-  it('trellis: a panel per primary option, a dot per option and secondary option, at its mean; menus dispatch', async () => {
+  it('lays out legibly in the dashboard\'s box (900 x 600) and at 800 x 560, and again when the box changes', async () => {
     const { page } = env.setUp();
-    const panels = await page.$$eval('sweep-trellis >>> g.panel', (ps) =>
-      ps.map((p) => ({
-        panel: p.getAttribute('data-panel')!,
-        dots: [...p.querySelectorAll('.dot')].map((d) => {
-          const r = d.getBoundingClientRect();
-          return { mean: Number(d.getAttribute('data-mean')), cx: r.x + r.width / 2, param: d.getAttribute('data-param'), option: d.getAttribute('data-option'), secondary: d.getAttribute('data-secondary') };
-        }),
-      })),
-    );
-    expect(json.primary).toBe('dataset');
-    expect(panels.map((p) => p.panel)).toEqual(json.params[0].options);
-    for (const p of panels) {
-      expect(p.dots.length, p.panel).toBe(expectedDots(json, p.panel));
-      expect(p.dots.length).toBeGreaterThan(OPTIONS);
-      // x follows the mean: sorted by mean, the centres never go left.
-      const sorted = [...p.dots].sort((a, b) => a.mean - b.mean);
-      for (let k = 1; k < sorted.length; k++) expect(sorted[k].cx).toBeGreaterThanOrEqual(sorted[k - 1].cx - 0.01);
-      expect(sorted.at(-1)!.cx - sorted[0].cx).toBeGreaterThan(50);
+    const seen: { cell: number; width: number }[] = [];
+    for (const box of [DASHBOARD, SMALL]) {
+      for (const state of [STATE, { ...STATE, matrixScale: 'pair' as const }, { ...STATE, matrixEncoding: 'lift' as const }]) {
+        await show(json, state, box);
+        const m = await measure(page);
+        const at = `${box.width}x${box.height} ${state.matrixEncoding}/${state.matrixScale}`;
+        expect(m.host.w, at).toBe(box.width);
+        expect(m.host.h, at).toBe(box.height);
+        expect(labelProblems(m), at).toEqual([]);
+        // Every row's options named, at 9 px or more; every parameter named.
+        const rowLabels = m.texts.filter((t) => t.cls === 'option-label row');
+        expect(rowLabels.length, at).toBe(OPTIONS);
+        for (const t of m.texts) expect(t.font, `${at}: ${t.text}`).toBeGreaterThanOrEqual(9);
+        expect(m.texts.filter((t) => t.cls === 'param-label').length, at).toBe(json.params.length);
+        // The toolbar is one line, and the whole matrix is in the box: no scrolling.
+        expect(m.toolbar.h, at).toBeLessThan(40);
+        expect(m.scroller!.scrollH, at).toBeLessThanOrEqual(m.scroller!.clientH);
+        expect(m.svg!.x + m.svg!.w, at).toBeLessThanOrEqual(m.host.x + m.host.w + 0.5);
+        expect(m.svg!.y + m.svg!.h, at).toBeLessThanOrEqual(m.host.y + m.host.h + 0.5);
+        const cell = m.cells[0].w;
+        expect(cell, at).toBeGreaterThanOrEqual(9);
+        seen.push({ cell, width: m.svg!.w });
+      }
+      const suffix = box === DASHBOARD ? '' : '-800';
+      await saveScreenshot((await page.$('#matrix-box'))!, `views-matrix${suffix}`, { ink: 0.2, colours: 24, label: `matrix ${box.width}x${box.height}` });
     }
-    // A dot's mean is the JSON's.
-    const dot = panels[1].dots.find((d) => d.param === 'activation' && d.option === 'sigmoid' && d.secondary === 'sgd_momentum')!;
-    const want = (json.trellis.activation.sigmoid[panels[1].panel] as Record<string, TrellisCell>).sgd_momentum.mean;
-    expect(dot.mean).toBeCloseTo(want!, 12);
-    // Secondary legend: one entry per optimizer.
-    expect(await page.$$eval('sweep-trellis >>> g.legend-item', (e) => e.map((x) => x.getAttribute('data-option')))).toEqual(json.params[3].options);
+    // The smaller box got a smaller layout.
+    expect(seen.at(-1)!.width).toBeLessThan(seen[0].width);
+    expect(seen.at(-1)!.cell).toBeLessThanOrEqual(seen[0].cell);
+    // A large box: larger cells, and the columns' option labels under the triangle.
+    await show(json, STATE, { width: 1280, height: 860 });
+    const big = await measure(page);
+    expect(big.cells[0].w).toBeGreaterThan(seen[0].cell);
+    expect(big.texts.filter((t) => t.cls === 'option-label col').length).toBe(OPTIONS - json.params.at(-1)!.options.length);
+    expect(labelProblems(big)).toEqual([]);
+    await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-1280');
+    // A box too short for 9 px rows: the chart scrolls (rather than thinning the labels), with no sideways scrolling.
+    await show(json, STATE, { width: 800, height: 420 });
+    const short = await measure(page);
+    expect(short.scroller!.overflowY).toBe('auto');
+    expect(short.scroller!.scrollH).toBeGreaterThan(short.scroller!.clientH);
+    expect(short.svg!.w).toBeLessThanOrEqual(short.scroller!.w - 10);
+    expect(short.texts.filter((t) => t.cls === 'option-label row').length).toBe(OPTIONS);
+    for (const t of short.texts) expect(t.font).toBeGreaterThanOrEqual(9);
+    expect(labelProblems(short)).toEqual([]);
+    await show(json, STATE, DASHBOARD);
+  });
 
-    const primary = await page.$('sweep-trellis >>> select[name="primary"]');
-    await primary!.select('optimizer');
-    expect(await lastEvent(page)).toEqual({ primary: 'optimizer' });
-    const secondary = await page.$('sweep-trellis >>> select[name="secondary"]');
-    await secondary!.select('activation');
-    expect(await lastEvent(page)).toEqual({ secondary: 'activation' });
-    await secondary!.select('');
-    expect(await lastEvent(page)).toEqual({ secondary: null });
-
-    // Without a secondary: one dot per option with data, no legend.
-    await show(plain, { ...STATE, secondary: null });
-    const counts = await page.$$eval('sweep-trellis >>> g.panel', (ps) => ps.map((p) => p.querySelectorAll('.dot').length));
-    expect(counts).toEqual(plain.params[0].options.map((o) => expectedDots(plain, o)));
-    expect(counts[0]).toBe(OPTIONS - 4); // the other four datasets have no trainings in the mnist panel
-    expect(await page.$$eval('sweep-trellis >>> g.legend-item', (e) => e.length)).toBe(0);
-
-    // Hovering a dot shows its mean.
-    const box = await page.$eval('sweep-trellis >>> .dot', (d) => {
-      d.scrollIntoView({ block: 'center' });
-      const r = d.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2, mean: Number(d.getAttribute('data-mean')) };
+  it('updates counts and colours in place: a brush move rebuilds no element', async () => {
+    const { page } = env.setUp();
+    await show(json, STATE, DASHBOARD);
+    await page.evaluate(() => {
+      const root = document.querySelector('sweep-matrix')!.shadowRoot!;
+      for (const el of root.querySelectorAll('rect.cell, rect.bar-sel, text.option-label')) (el as Element & { mark?: number }).mark = 1;
     });
-    await page.mouse.move(box.x, box.y);
-    await page.waitForFunction(() => document.querySelector('sweep-trellis')!.shadowRoot!.querySelector('.tooltip') !== null);
-    expect(await tooltipText(page, 'sweep-trellis')).toContain(box.mean.toFixed(4));
-    await page.mouse.move(1, 1);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await show(wider, STATE);
+    const after = await page.evaluate(() => {
+      const root = document.querySelector('sweep-matrix')!.shadowRoot!;
+      const all = [...root.querySelectorAll('rect.cell, rect.bar-sel, text.option-label')];
+      return { total: all.length, marked: all.filter((el) => (el as Element & { mark?: number }).mark === 1).length };
+    });
+    expect(after.marked).toBe(after.total);
+    const m = await measure(page);
+    const c = findCell(m, 'initialization', 'glorot_normal', 'optimizer', 'adam')!;
+    expect(Number(c.count)).toBe(wider.pairCounts.initialization.optimizer.glorot_normal.adam);
+    expect(wider.selected).toBeGreaterThan(json.selected);
+    const bar = m.bars.find((b) => b.kind === 'sel' && b.param === 'dataset' && b.option === 'mnist')!;
+    expect(Number(bar.count)).toBe(wider.optionCounts.dataset.mnist);
     await show(json, STATE);
   });
 
-  it('exports parseable SVG with the cells and dots, and non-empty PNGs', async () => {
+  it('shows the empty notice when the filters leave no training, and its button resets them', async () => {
     const { page } = env.setUp();
-    for (const view of ['matrix', 'trellis'] as const) {
-      const text = await page.evaluate((v) => window.viewsMatrix.exportView(v, 'svg'), view);
-      const parsed = await page.evaluate((t) => {
-        const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
-        return {
-          error: doc.querySelector('parsererror')?.textContent ?? null,
-          root: doc.documentElement.nodeName,
-          cells: doc.querySelectorAll('rect.cell').length,
-          dots: doc.querySelectorAll('.dot').length,
-        };
-      }, text);
-      expect(parsed.error).toBeNull();
-      expect(parsed.root).toBe('svg');
-      if (view === 'matrix') expect(parsed.cells).toBe(OPTIONS * OPTIONS);
-      else expect(parsed.dots).toBe(json.params[0].options.reduce((s, o) => s + expectedDots(json, o), 0));
-
-      const png = Buffer.from(await page.evaluate((v) => window.viewsMatrix.exportView(v, 'png'), view), 'base64');
-      const img = await savePng(`views-${view}-export`, png, { ink: 0.05, colours: 16 });
-      expect(img.width).toBeGreaterThan(1000);
-    }
+    expect(none.baseline).toBe(0);
+    await show(none, { ...STATE, where: { dataset: [] } }, DASHBOARD);
+    const m = await measure(page);
+    expect(m.notice).not.toBeNull();
+    expect(m.notice!.text).toContain('No training passes the filters.');
+    expect(m.svg).toBeNull();
+    // Centred in the chart.
+    expect(Math.abs(m.notice!.x + m.notice!.w / 2 - (m.chart.x + m.chart.w / 2))).toBeLessThan(4);
+    const before = await eventCount(page);
+    const reset = await page.$('sweep-matrix >>> button.empty-reset');
+    await reset!.click();
+    expect(await eventCount(page)).toBe(before + 1);
+    expect(await lastEvent(page)).toEqual({ where: {}, range: null });
+    // The matrix is back with trainings.
+    await show(json, STATE);
+    const back = await measure(page);
+    expect(back.notice).toBeNull();
+    expect(back.cells.length).toBe(triangleCells(json));
   });
 
-  it('paints a 255-option parameter on a canvas and stays interactive', async () => {
+  it('exports parseable SVG with the cells and bars, and a non-empty PNG', async () => {
     const { page } = env.setUp();
-    const session = await Session.open(wideSweep(30_000), new InlineCpuEngine());
-    const wide = (await session.query({ normalize: true, range: [0.7, 1] })).json;
+    await show(json, STATE, DASHBOARD);
+    const text = await page.evaluate(() => window.viewsMatrix.exportView('svg'));
+    const parsed = await page.evaluate((t) => {
+      const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        root: doc.documentElement.nodeName,
+        cells: doc.querySelectorAll('rect.cell').length,
+        bars: doc.querySelectorAll('rect.bar-sel').length,
+      };
+    }, text);
+    expect(parsed.error).toBeNull();
+    expect(parsed.root).toBe('svg');
+    expect(parsed.cells).toBe(triangleCells(json));
+    expect(parsed.bars).toBe(OPTIONS);
+    const png = Buffer.from(await page.evaluate(() => window.viewsMatrix.exportView('png')), 'base64');
+    const img = await savePng('views-matrix-export', png, { ink: 0.05, colours: 16 });
+    expect(img.width).toBe(2 * DASHBOARD.width);
+  });
+
+  it('paints a 255-option parameter on a canvas, thins its labels, and stays interactive', async () => {
+    const { page } = env.setUp();
+    const wide = await Session.open(wideSweep(30_000), new InlineCpuEngine());
+    const wj = (await wide.query({ normalize: true, range: [0.7, 1] })).json;
     const t0 = Date.now();
-    await show(wide, STATE);
-    const ms = Date.now() - t0;
-    expect(ms).toBeLessThan(3000);
+    await show(wj, STATE, DASHBOARD);
+    expect(Date.now() - t0).toBeLessThan(3000);
     const info = await page.evaluate(() => {
       const root = document.querySelector('sweep-matrix')!.shadowRoot!;
       const canvas = root.querySelector('canvas.cells-canvas') as HTMLCanvasElement | null;
+      const svg = root.querySelector('.scroller > svg')!;
       const r = canvas?.getBoundingClientRect();
       return {
-        mode: root.querySelector('g.cells')?.getAttribute('data-mode'),
+        mode: svg.getAttribute('data-mode'),
+        cell: Number(svg.getAttribute('data-cell')),
+        gap: Number(svg.getAttribute('data-gap')),
+        stride: Number(svg.getAttribute('data-row-stride')),
         cells: root.querySelectorAll('rect.cell').length,
         box: r ? { x: r.x, y: r.y, w: r.width, h: r.height } : null,
       };
     });
     expect(info.mode).toBe('canvas');
     expect(info.cells).toBe(0);
-    expect(info.box!.w).toBeGreaterThan(400);
-    // Click in the optimizer x seed block (bottom right): rows then columns are model, optimizer, seed.
-    const N = 262;
-    const cellPx = (info.box!.w - 2 * 3) / N;
-    const x = info.box!.x + info.box!.w - cellPx * 0.5; // seed s3
-    const y = info.box!.y + info.box!.h - 4 * cellPx - 3 - cellPx * 0.5; // optimizer o2
+    expect(info.box!.h).toBeGreaterThan(500);
+    // Every k-th option label, none overlapping, the parameters all named.
+    const m = await measure(page);
+    expect(info.stride).toBeGreaterThan(1);
+    const rows = m.texts.filter((t) => t.cls === 'option-label row');
+    expect(rows.length).toBeLessThan(310);
+    expect(rows.length).toBeGreaterThan(20);
+    expect(labelProblems(m)).toEqual([]);
+    expect(m.texts.filter((t) => t.cls === 'param-label').map((t) => t.text)).toEqual(['model', 'optimizer', 'width', 'seed']);
+    // The seed s3 x optimizer o2 cell: row 309 (after model, optimizer, width), column 257 (after model).
+    const x = info.box!.x + 257 * info.cell + info.gap + info.cell / 2;
+    const y = info.box!.y + 309 * info.cell + 3 * info.gap + info.cell / 2;
     await page.mouse.move(x, y);
     await page.waitForFunction(() => document.querySelector('sweep-matrix')!.shadowRoot!.querySelector('.tooltip') !== null);
-    expect(await tooltipText(page, 'sweep-matrix')).toContain(wide.pairCounts.optimizer.seed.o2.s3.toLocaleString('en-US'));
+    const tip = (await tooltipText(page))!;
+    expect(tip).toContain('seed = s3');
+    expect(tip).toContain('optimizer = o2');
+    expect(tip).toContain(wj.pairCounts.seed.optimizer.s3.o2.toLocaleString('en-US'));
     await page.mouse.click(x, y);
-    expect(await lastEvent(page)).toEqual({ where: { optimizer: ['o2'], seed: ['s3'] } });
-    const svgText = await page.evaluate(() => window.viewsMatrix.exportView('matrix', 'svg'));
+    expect(await lastEvent(page)).toEqual({ where: { seed: ['s3'], optimizer: ['o2'] } });
+    const svgText = await page.evaluate(() => window.viewsMatrix.exportView('svg'));
     expect(svgText).toContain('<image');
-    await saveScreenshot(page, 'views-matrix-255', undefined, { fullPage: false });
+    await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-255');
     await page.mouse.move(1, 1);
     await show(json, STATE);
   });
 
-  it('renders both views legibly in light and dark (screenshots in test-artifacts/)', async () => {
+  it('renders legibly in light and dark (screenshots in test-artifacts/)', async () => {
     const { page, log } = env.setUp();
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
-      await show(json, STATE);
-      for (const view of ['matrix', 'trellis'] as const) {
-        const box = (await page.$(`#${view}-box`))!;
-        const suffix = scheme === 'dark' ? '-dark' : '';
-        const img = await saveScreenshot(box, `views-${view}${suffix}`, { ink: view === 'matrix' ? 0.2 : 0.1, colours: 24, label: `${view} ${scheme}` });
-        expect(img.width).toBe(1280);
+      for (const box of [DASHBOARD, SMALL]) {
+        await show(json, STATE, box);
+        const suffix = `${scheme === 'dark' ? '-dark' : '-light'}-${box.width}`;
+        const img = await saveScreenshot((await page.$('#matrix-box'))!, `views-matrix${suffix}`, { ink: 0.2, colours: 24, label: `matrix ${scheme}` });
+        expect(img.width).toBe(box.width);
         const bg = [img.rgba[0], img.rgba[1], img.rgba[2]];
         if (scheme === 'dark') expect(Math.max(...bg)).toBeLessThan(60);
         else expect(Math.min(...bg)).toBeGreaterThan(200);
+        expect(labelProblems(await measure(page))).toEqual([]);
       }
       // The largest count stands out most: darkest on light, brightest on dark.
-      const fills = await page.evaluate(() =>
-        [...document.querySelector('sweep-matrix')!.shadowRoot!.querySelectorAll('rect.cell')]
-          .filter((c) => c.getAttribute('data-a') !== c.getAttribute('data-b'))
-          .map((c) => [Number(c.getAttribute('data-count')), c.getAttribute('fill')!] as const),
-      );
-      const maxFill = fills.reduce((best, f) => (f[0] > best[0] ? f : best))[1];
-      const lums = fills.map((f) => luminance(f[1]));
+      const m = await measure(page);
+      const maxFill = m.cells.reduce((best, c) => (Number(c.count) > Number(best.count) ? c : best)).fill;
+      const lums = m.cells.map((c) => luminance(c.fill));
       if (scheme === 'dark') expect(luminance(maxFill)).toBeGreaterThanOrEqual(Math.max(...lums) - 1e-9);
       else expect(luminance(maxFill)).toBeLessThanOrEqual(Math.min(...lums) + 1e-9);
     }
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }]);
-    // Larger screens get larger cells.
-    await page.setViewport({ width: 1920, height: 1080 });
-    await show(json, STATE);
-    const size = await page.$eval('sweep-matrix >>> rect.cell', (c) => c.getBoundingClientRect().width);
-    expect(size).toBeGreaterThanOrEqual(14);
-    await saveScreenshot((await page.$('#matrix-box'))!, 'views-matrix-1920');
-    await saveScreenshot((await page.$('#trellis-box'))!, 'views-trellis-1920');
-    await page.setViewport({ width: 1280, height: 800 });
+    await show(json, STATE, DASHBOARD);
     expect(log.errors).toEqual([]);
   });
 });

@@ -1,25 +1,29 @@
 /**
  * <sweep-parallel> and <sweep-table> in headless Chromium (WebGL there is
- * SwiftShader on GPU-less machines), on a sweep generated in the page and the
- * same sweep generated in Node: lines drawn and counted, brushing and moving
- * axes with the real mouse, the table's order, virtual scrolling and CSV
- * export against selection.ts in Node, exports, screenshots
- * (test-artifacts/views-parallel.png, views-table.png) and timings at 1M rows
- * (test-artifacts/views-parallel-timings.json).
+ * SwiftShader on GPU-less machines) under the page's coordinator, on a sweep
+ * generated in the page and the same sweep generated in Node: lines drawn and
+ * counted, brushing and moving axes with the real mouse, the table's order
+ * (and a click on a header reordering it), virtual scrolling and CSV export
+ * against the row reference (tests/reference.ts) in Node, exports,
+ * screenshots (test-artifacts/views-parallel.png, views-table.png) and timings
+ * at 1M rows (test-artifacts/views-parallel-timings.json).
  */
 
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/io/csv.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
-import { compileSelection, runSync, sampleRows, selectedRows, sortByMetricSteps, toCsv, topK, type RowQuery } from '../../src/views/selection.js';
-import type { ViewState } from '../../src/views/view-state.js';
+import { toCsv } from '../../src/views/csv-rows.js';
+import { specOf, DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import { referencePage, referenceSample, referenceSelected } from '../reference.js';
 import { openTestPage } from './harness.js';
 import { saveArtifact, saveScreenshot, usePage } from './setup.js';
 
 const ROWS = 300_000;
 const SEED = 3;
 const fmt = (x: number): string => x.toLocaleString('en-US');
+/** The query of a state the test sets (over the default state, as the page harness does). */
+const specFor = (s: Partial<ViewState>) => specOf({ ...DEFAULT_VIEW_STATE, ...s });
 
 /** 50,938 of the 300,000 trainings (checked below). */
 const TABLE_STATE: Partial<ViewState> = { normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } };
@@ -96,11 +100,10 @@ describe('parallel coordinates and table views in Chromium', () => {
     expect(text.startsWith(`showing ${fmt(shown)} of ${fmt(ROWS)} trainings`)).toBe(true);
     const toolbar = await page.$eval('sweep-parallel', (e) => e.shadowRoot?.querySelector('.count')?.textContent ?? '');
     expect(toolbar).toContain(`showing ${fmt(shown)} of ${fmt(ROWS)} trainings`);
-    // the lines selected in the page are the sample's selected rows by the Node helpers (the engine's semantics)
-    const sample = sampleRows(ROWS, info.lineBudget, 1);
-    const sel = compileSelection(sweep, BASE_STATE as RowQuery);
-    expect(info.sampleSelected).toBe(selectedRows(sel, sample).length);
-    expect(info.selected).toBe(selectedRows(sel).length);
+    // the lines selected in the page are the sample's selected rows by the reference
+    const sample = referenceSample(sweep, specFor(BASE_STATE), info.lineBudget, 1);
+    expect(info.sampleSelected).toBe(sample.selected.filter((x) => x === 1).length);
+    expect(info.selected).toBe(referenceSelected(sweep, specFor(BASE_STATE)).length);
     expect(toolbar).toContain(`selected ${fmt(info.selected as number)} of ${fmt(ROWS)}`);
 
     const ink = await page.evaluate(() => window.viewsPar.canvasInk());
@@ -229,11 +232,10 @@ describe('parallel coordinates and table views in Chromium', () => {
     await saveScreenshot((await page.$('sweep-parallel'))!, 'views-parallel', { ink: 0.1, colours: 32 });
   });
 
-  it('the table lists the selected trainings by test_accuracy, top first, exactly as topK in Node', async () => {
+  it('the table lists the selected trainings by test_accuracy, top first, exactly as the reference in Node', async () => {
     const { page } = env.setUp();
     await page.evaluate((s) => window.viewsPar.setState(s), TABLE_STATE);
-    const sel = compileSelection(sweep, TABLE_STATE as RowQuery);
-    const rows = selectedRows(sel);
+    const rows = referenceSelected(sweep, specFor(TABLE_STATE));
     expect(rows.length).toBe(50_938);
     const info = await page.evaluate(() => window.viewsPar.info());
     expect(info.tableCount).toBe(rows.length);
@@ -249,7 +251,7 @@ describe('parallel coordinates and table views in Chromium', () => {
     );
     expect(rendered.length).toBeGreaterThanOrEqual(20);
     expect(rendered.length).toBeLessThan(200);
-    const top = topK(sweep, 0, rows, 20, 0);
+    const top = referencePage(sweep, specFor(TABLE_STATE), { metric: 0 }, true, 0, 20);
     expect(rendered.slice(0, 20).map((r) => r.rank)).toEqual(Array.from({ length: 20 }, (_, k) => k));
     expect(rendered.slice(0, 20).map((r) => r.row)).toEqual(Array.from(top));
     const acc = sweep.metrics[0].values;
@@ -278,8 +280,7 @@ describe('parallel coordinates and table views in Chromium', () => {
     expect(rendered.length).toBeLessThan(200);
     const first = rendered[0][0];
     expect(Math.abs(first - count / 2)).toBeLessThan(40);
-    const rows = selectedRows(compileSelection(sweep, TABLE_STATE as RowQuery));
-    const want = topK(sweep, 0, rows, rendered.length, first);
+    const want = referencePage(sweep, specFor(TABLE_STATE), { metric: 0 }, true, first, rendered.length);
     expect(rendered.map((r) => r[0])).toEqual(Array.from({ length: rendered.length }, (_, k) => first + k));
     expect(rendered.map((r) => r[1])).toEqual(Array.from(want));
     // the row under the middle of the view is there, in place
@@ -294,12 +295,49 @@ describe('parallel coordinates and table views in Chromium', () => {
     await saveScreenshot((await page.$('sweep-table'))!, 'views-table', { ink: 0.03, colours: 8 });
   });
 
+  it('a click on a column header orders by it (parameters by option), a second click reverses it', async () => {
+    const { page } = env.setUp();
+    await page.evaluate((s) => window.viewsPar.setState(s), TABLE_STATE);
+    const click = async (col: string): Promise<void> => {
+      const b = await box('sweep-table', `.header [data-col="${col}"]`);
+      await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+      await page.evaluate(() => window.viewsPar.idle());
+    };
+    const shownRows = (): Promise<number[]> =>
+      page.evaluate(() =>
+        Array.from(document.querySelector('sweep-table')?.shadowRoot?.querySelectorAll('.row[data-row]') ?? [])
+          .slice(0, 15)
+          .map((r) => Number(r.getAttribute('data-row'))),
+      );
+    const p = sweep.params.findIndex((x) => x.name === 'batch_size');
+    await click('batch_size');
+    expect(await shownRows()).toEqual(referencePage(sweep, specFor(TABLE_STATE), { param: p }, false, 0, 15));
+    await click('batch_size');
+    expect(await shownRows()).toEqual(referencePage(sweep, specFor(TABLE_STATE), { param: p }, true, 0, 15));
+    await click('test_accuracy');
+    expect(await shownRows()).toEqual(referencePage(sweep, specFor(TABLE_STATE), { metric: 0 }, true, 0, 15));
+    await click('test_accuracy');
+    expect(await shownRows()).toEqual(referencePage(sweep, specFor(TABLE_STATE), { metric: 0 }, false, 0, 15));
+    expect(await page.$eval('sweep-table', (e) => e.shadowRoot?.querySelector('.count')?.textContent ?? '')).toContain('by test_accuracy (lowest first)');
+    // back to the default order for the tests after this one
+    await click('test_accuracy');
+  });
+
+  it('says that nothing is selected, with the button that clears the brush', async () => {
+    const { page } = env.setUp();
+    await page.evaluate((s) => window.viewsPar.setState(s), { normalize: true, range: [2, 3] as [number, number] });
+    for (const tag of ['sweep-table', 'sweep-parallel'])
+      expect(await page.$eval(tag, (e) => e.shadowRoot?.querySelector('.empty-selection')?.textContent ?? ''), tag).toContain('The brush selects no training.');
+    await page.evaluate((s) => window.viewsPar.setState(s), BASE_STATE);
+    expect(await page.$eval('sweep-table', (e) => e.shadowRoot?.querySelector('.empty-selection'))).toBeNull();
+  });
+
   it('exports the selected rows as CSV that reads back to them, in table order', async () => {
     const { page } = env.setUp();
     const state: Partial<ViewState> = { normalize: true, range: [0.97, 1], where: { dataset: ['cifar10'], optimizer: ['adam'] } };
     await page.evaluate((s) => window.viewsPar.setState(s), state);
     const text = await page.evaluate(() => window.viewsPar.csv());
-    const rows = runSync(sortByMetricSteps(sweep, 0, selectedRows(compileSelection(sweep, state as RowQuery))));
+    const rows = referencePage(sweep, specFor(state), { metric: 0 }, true, 0, Infinity);
     expect(rows.length).toBe(175);
     expect(text).toBe([...toCsv(sweep, rows)].join(''));
     const back = parseCsv(text, 'selection.csv', { params: sweep.params.map((p) => p.name) });

@@ -1,20 +1,23 @@
 /**
  * In-browser side of tests/browser/views-parallel.test.ts: mounts
- * <sweep-parallel> and <sweep-table> on a sweep generated in the page, computes
- * the aggregates with the main-thread CPU engine (as a coordinator would), and
- * records every view-change event without applying it (the test sets states).
+ * <sweep-parallel> and <sweep-table> on a sweep generated in the page under
+ * the page's coordinator (src/app/coordinator.ts) with the main-thread CPU
+ * engine: the views declare the rows they need and draw what it hands them.
+ * Every view-change event is recorded without being applied (the test sets
+ * states).
  */
 
+import { Coordinator } from '../../src/app/coordinator.js';
 import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
-import { Session } from '../../src/engine/session.js';
-import type { QuerySpec } from '../../src/engine/types.js';
+import { Session, type QueryResult } from '../../src/engine/session.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import '../../src/views/parallel/sweep-parallel.js';
 import '../../src/views/sweep-table.js';
 import type { ParallelTimings } from '../../src/views/parallel/sweep-parallel.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
-import { yieldToMain } from '../../src/views/selection.js';
+import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../../src/views/row-events.js';
+import { yieldToMain } from '../../src/views/tasks.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, specOf, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
 
 export interface Timings {
   /** From setting the state to both views idle, ms. */
@@ -22,8 +25,6 @@ export interface Timings {
   tableMs: number;
   queryMs: number;
   parallel: ParallelTimings;
-  /** The table's selection and sort. */
-  tableComputeMs: number;
   /** The longest main-thread task while the views worked (after the query), ms; 0 when none took 50 ms. */
   longestTaskMs: number;
 }
@@ -70,12 +71,34 @@ root.addEventListener(VIEW_CHANGE, (e) => events.push(structuredClone((e as View
 
 let sweep: Sweep | null = null;
 
+/** The page's coordinator, with this page's frames and one engine turn at a time. */
+const coordinator = new Coordinator<QueryResult>(
+  {
+    frame: (f) => void requestAnimationFrame(f),
+    now: () => performance.now(),
+    exclusive: (work) => work(),
+    changed: () => {
+      parallel.rows = coordinator.rows('parallel');
+      table.rows = coordinator.rows('table');
+    },
+  },
+  DEFAULT_VIEW_STATE,
+);
+root.addEventListener(ROWS_NEED, (e) => {
+  const { view, need } = (e as RowsNeedEvent).detail;
+  coordinator.needRows(view, need);
+});
+root.addEventListener(ROWS_REQUEST, (e) => {
+  const d = (e as RowsRequestEvent).detail;
+  d.taken = true;
+  coordinator.requestRows(d.query).then(d.resolve, d.reject);
+});
+
 /** Main-thread tasks of 50 ms or more (the Long Tasks API). */
 const longTasks: { start: number; duration: number }[] = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
 }).observe({ type: 'longtask', buffered: false });
-let session: Session | null = null;
 
 async function idle(): Promise<void> {
   await Promise.all([parallel.whenIdle(), table.whenIdle()]);
@@ -85,8 +108,9 @@ async function idle(): Promise<void> {
 
 async function apply(state: ViewState): Promise<Timings> {
   const t0 = performance.now();
-  const spec: QuerySpec = { metric: state.metric, normalize: state.normalize, range: state.range, where: state.where, bins: state.bins };
-  const result = session ? (await session.query(spec)).json : null;
+  coordinator.state = state;
+  await coordinator.show(specOf(state));
+  const result = coordinator.shown?.result.json ?? null;
   const queryMs = performance.now() - t0;
   const t1 = performance.now();
   parallel.state = state;
@@ -102,14 +126,15 @@ async function apply(state: ViewState): Promise<Timings> {
   await idle();
   await new Promise((r) => setTimeout(r, 0)); // long task entries arrive after the task
   const longestTaskMs = Math.max(0, ...longTasks.filter((t) => t.start >= t1).map((t) => t.duration));
-  return { parallelMs, tableMs, queryMs, parallel: { ...parallel.timings }, tableComputeMs: table.lastComputeMs, longestTaskMs };
+  return { parallelMs, tableMs, queryMs, parallel: { ...parallel.timings }, longestTaskMs };
 }
 
 const api: ViewsParApi = {
   events,
   async setSweep(rows, seed, maxLines) {
     sweep = generateNwsSweep(rows, seed);
-    session = await Session.open(sweep, new InlineCpuEngine());
+    const session = await Session.open(sweep, new InlineCpuEngine());
+    coordinator.setTarget(session, { ...DEFAULT_VIEW_STATE });
     if (maxLines !== undefined) parallel.maxLines = maxLines;
     const state = { ...DEFAULT_VIEW_STATE };
     const t0 = performance.now();

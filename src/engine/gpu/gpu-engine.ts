@@ -7,7 +7,20 @@
 
 import countWgsl from '../../../shaders/count.wgsl?raw';
 import { mergeStats, statsRows } from '../kernel.js';
-import type { Engine, EngineInfo, Field, KernelPlan, MetricStats, PackedSweep, TableCounts } from '../types.js';
+import { inlineParts, pageRows, sampleRowsIn } from '../rows.js';
+import type {
+  Engine,
+  EngineInfo,
+  Field,
+  KernelPlan,
+  MetricStats,
+  PackedSweep,
+  RowPage,
+  RowPageRequest,
+  RowSample,
+  RowSampleRequest,
+  TableCounts,
+} from '../types.js';
 import {
   COUNT_CONSTANTS,
   HIST_TOTAL,
@@ -397,6 +410,30 @@ export class WebGpuEngine implements Engine {
     }
     this.chunks = [];
     this.bindGroups.clear();
+  }
+
+  /*
+   * Row queries run on the CPU kernel (rows.ts) over the same packed arrays
+   * the buffers were uploaded from: an answer is a page of ids or a sample's
+   * flags, found by a merge of sorted runs, a bounded heap or a radix select;
+   * on the device that would be a sort or select kernel and a readback for
+   * every page, where the CPU reads only the rows it needs. The page's
+   * FallbackEngine sends them to its CPU workers instead, so they leave the
+   * main thread; this inline path serves the GPU engine on its own (tests,
+   * bench/gpu-node.ts).
+   */
+  private readonly parts = inlineParts(() => {
+    if (!this.data) throw new Error('WebGpuEngine: no sweep loaded');
+    return this.data;
+  });
+
+  rowPage(request: RowPageRequest): Promise<RowPage> {
+    return pageRows(this.parts, request);
+  }
+
+  async rowSample(request: RowSampleRequest): Promise<RowSample> {
+    if (!this.data) throw new Error('WebGpuEngine: no sweep loaded');
+    return sampleRowsIn(this.data, request, 0, this.data.rows);
   }
 
   /** For tests: loses the device on purpose, as a driver reset would. */

@@ -17,7 +17,9 @@ import { MISSING_LABEL } from '../../model/binning.js';
 import { own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
 import { logTicks, niceTicks } from '../scale.js';
-import { BLOCK_ROWS, drive, hash01, type GroupStats, type RowSteps } from '../selection.js';
+import { hash01 } from '../../engine/sample.js';
+import type { MetricStats } from '../../engine/types.js';
+import { BLOCK_ROWS, drive, type RowSteps } from '../tasks.js';
 
 /** Share of an option's band that the random offsets spread over. */
 export const JITTER = 0.8;
@@ -208,7 +210,7 @@ export function numericRanges(sweep: Sweep): Promise<(NumericRange | null)[]> {
 export function buildAxes(
   sweep: Sweep,
   metric: number,
-  stats: GroupStats,
+  stats: MetricStats,
   numeric: readonly (NumericRange | null)[],
   logs: Readonly<Record<string, boolean>>,
   normalize: boolean,

@@ -6,7 +6,6 @@
 
 import { canvasToPng, svgMarkup } from '../export.js';
 import { CATEGORICAL } from '../palette.js';
-import { compileSelection, isSelected, type GroupStats, type RowQuery } from '../selection.js';
 import type { ViewTheme } from '../theme.js';
 import { yOf, type PlotFrame } from './axes.js';
 import { dequantize, type Lines } from './layout.js';
@@ -21,9 +20,8 @@ export interface SvgLines {
   /** Axis keys in display order. */
   readonly order: readonly string[];
   readonly frame: PlotFrame;
-  /** The state the selection is decided by, and the group stats of its metric when known. */
-  readonly query: RowQuery;
-  readonly stats: GroupStats | null;
+  /** Per line, whether it is selected (the engine's flags), or null before the first answer. */
+  readonly selected: Uint8Array | null;
   readonly theme: Pick<ViewTheme, 'bg' | 'muted'>;
 }
 
@@ -39,7 +37,6 @@ export function parallelSvgMarkup(overlay: SVGSVGElement, input: SvgLines): stri
   let note: SVGTextElement | null = null;
   if (lines && order.length > 1) {
     const n = lines.rows.length;
-    const sel = compileSelection(lines.sweep, input.query, input.stats ?? undefined);
     const take = Math.min(n, SVG_MAX_LINES);
     const pick = Array.from({ length: take }, (_, k) => Math.floor((k * n) / take));
     const ys = order.map((k) => lines.y.get(k) as Uint16Array);
@@ -50,7 +47,7 @@ export function parallelSvgMarkup(overlay: SVGSVGElement, input: SvgLines): stri
           return `${s ? 'L' : 'M'}${(f.left + s * f.spacing).toFixed(1)},${yOf(f, dequantize(y[k])).toFixed(1)}`;
         })
         .join('');
-    const flags = pick.map((k) => isSelected(sel, lines.rows[k]));
+    const flags = pick.map((k) => input.selected !== null && input.selected[k] === 1);
     const unselected = pick.filter((_, j) => !flags[j]);
     const selected = pick.filter((_, j) => flags[j]);
     const aU = Math.min(0.5, Math.max(0.04, 40 / Math.max(1, unselected.length)));

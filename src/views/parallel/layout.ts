@@ -1,29 +1,22 @@
 /**
- * Line layout of the parallel view: which trainings are drawn and where each
- * crosses every axis, as the vertex data the renderer uploads.
+ * Line layout of the parallel view: where each drawn training crosses every
+ * axis, as the vertex data the renderer uploads.
  *
- * The lines are a deterministic sample of at most a budget of rows
- * (`sampleRows`, selection.ts: the same rows for the same seed), less those
- * whose metric is missing. Positions are quantized to u16 on every axis, once
- * per sweep, metric and scales; vertices are built from them per axis order;
- * the selection flags in the vertices are rewritten per state. Each is a
- * generator of row steps (selection.ts `drive`), so a 10M-row sweep never
- * blocks the page.
+ * The lines are the engine's sample (`rowSample`: a deterministic sample of
+ * at most a budget of rows, less those whose metric is missing, with a
+ * selection flag per row); labels and values come from the loaded sweep by
+ * row id. Positions are quantized to u16 on every axis, once per sample,
+ * metric and scales; vertices are built from them per axis order; the
+ * engine's selection flags are written into the vertices per answer. Each is
+ * a generator of row steps (tasks.ts `drive`), so it never blocks the page.
  *
  * No DOM: tests/parallel-layout.test.ts runs it in Node.
  */
 
+import { shownValue } from '../../engine/formulas.js';
+import type { MetricStats } from '../../engine/types.js';
 import type { Sweep } from '../../model/sweep.js';
-import {
-  BLOCK_ROWS,
-  compileSelection,
-  isSelected,
-  sampleRows,
-  shownOf,
-  type GroupStats,
-  type RowSelection,
-  type RowSteps,
-} from '../selection.js';
+import { BLOCK_ROWS, type RowSteps } from '../tasks.js';
 import { axisPosition, axisSeed, categoricalPosition, numericPosition, type AxisModel } from './axes.js';
 
 /** Quantization of axis positions in the vertex buffer: y in [Y_LO, Y_LO + Y_SPAN] as 0..65535. */
@@ -58,30 +51,33 @@ export interface LinesInput {
   readonly sweep: Sweep;
   /** Identifies these inputs (kept in `Lines.key`). */
   readonly key: string;
-  /** Most lines: the sample's size when the sweep has more rows. */
-  readonly budget: number;
-  /** Seed of the sample and of the categorical offsets. */
+  /** The sampled rows whose metric is present, from the engine. */
+  readonly rows: Uint32Array;
+  /** Seed of the categorical offsets. */
   readonly seed: number;
   /** The axes, in column order (their index seeds their offsets). */
   readonly axes: readonly AxisModel[];
   readonly metric: number;
-  readonly stats: GroupStats;
+  /** The metric's per-group statistics, as the query's answer gives them. */
+  readonly stats: MetricStats;
   readonly normalize: boolean;
+  /** Rows of the whole sweep whose metric is present (the answer's rows less its missing). */
+  readonly drawable: number;
 }
 
 /** The sampled lines and their positions on every axis. */
 export function* linesSteps(input: LinesInput): RowSteps<Lines> {
-  const { sweep, key, axes, metric, stats, normalize, seed } = input;
-  const sample = sampleRows(sweep.rows, input.budget, seed);
-  const values = sweep.metrics[metric].values;
-  const rowsAll = new Uint32Array(sample.length);
-  let n = 0;
-  for (let k = 0; k < sample.length; k++) if (values[sample[k]] === values[sample[k]]) rowsAll[n++] = sample[k];
-  const rows = rowsAll.slice(0, n);
+  const { sweep, key, axes, metric, stats, normalize, seed, rows } = input;
+  const n = rows.length;
   const groupCodes = sweep.group >= 0 ? sweep.params[sweep.group].codes : null;
   const groups = new Uint8Array(n);
   if (groupCodes) for (let k = 0; k < n; k++) groups[k] = groupCodes[rows[k]];
-  const sel = compileSelection(sweep, { metric: sweep.metrics[metric].name, normalize }, stats);
+  const values = sweep.metrics[metric].values;
+  /** The shown value of a row's metric: normalized per group (by the answer's statistics) or raw. */
+  const shownOf = (row: number): number => {
+    const g = groupCodes === null ? 0 : groupCodes[row];
+    return shownValue(values[row], stats.min[g], stats.max[g], normalize);
+  };
   const y = new Map<string, Uint16Array>();
   for (let d = 0; d < axes.length; d++) {
     const a = axes[d];
@@ -97,13 +93,13 @@ export function* linesSteps(input: LinesInput): RowSteps<Lines> {
         const vals = sweep.params[a.param].values as Float32Array;
         for (let k = k0; k < k1; k++) out[k] = quantize(numericPosition(a, vals[rows[k]]));
       } else {
-        for (let k = k0; k < k1; k++) out[k] = quantize(axisPosition(a, shownOf(sel, rows[k])));
+        for (let k = k0; k < k1; k++) out[k] = quantize(axisPosition(a, shownOf(rows[k])));
       }
       yield (d + k1 / Math.max(1, n)) / axes.length;
     }
     y.set(a.key, out);
   }
-  return { sweep, key, rows, groups, y, drawable: sweep.rows - stats.missing };
+  return { sweep, key, rows, groups, y, drawable: input.drawable };
 }
 
 /** Vertex data of the lines in one axis order. */
@@ -149,16 +145,16 @@ export function* geometrySteps(lines: Lines, order: readonly string[]): RowSteps
   return { pos, meta, perLine };
 }
 
-/** Writes 255 (selected) or 0 into byte 0 of every vertex's metadata; returns the selected lines. */
-export function* selectionSteps(sel: RowSelection, lines: Lines, geometry: Geometry): RowSteps<number> {
-  const n = lines.rows.length;
+/** Writes 255 (selected) or 0 into byte 0 of every vertex's metadata from the engine's flags (one per line); returns the selected lines. */
+export function* selectionSteps(selected: Uint8Array, geometry: Geometry): RowSteps<number> {
+  const n = selected.length;
   const per = geometry.perLine * 4;
   const meta = geometry.meta;
   let count = 0;
   for (let k0 = 0; k0 < n; k0 += BLOCK_ROWS) {
     const k1 = Math.min(n, k0 + BLOCK_ROWS);
     for (let k = k0; k < k1; k++) {
-      const flag = isSelected(sel, lines.rows[k]) ? 255 : 0;
+      const flag = selected[k] ? 255 : 0;
       count += flag & 1;
       for (let j = k * per; j < (k + 1) * per; j += 4) meta[j] = flag;
     }

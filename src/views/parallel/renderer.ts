@@ -12,7 +12,7 @@
 
 import createREGL from 'regl';
 import { CATEGORICAL } from '../palette.js';
-import { AbortedError, yieldToMain } from '../selection.js';
+import { AbortedError, yieldToMain } from '../tasks.js';
 import type { PlotFrame } from './axes.js';
 import { Y_LO, Y_SPAN } from './layout.js';
 

@@ -3,12 +3,14 @@
  * per parameter plus the metric, drawn with regl (WebGL, renderer.ts) under an
  * SVG overlay of axes, labels and brushes.
  *
- * The element orchestrates: it builds the axes (axes.ts), lays out a
- * deterministic sample of at most `maxLines` trainings (layout.ts; all when
- * fewer; by default 200k on a GPU, 5k on a software rasterizer), its size
- * shown, and has them drawn. Which lines are selected is decided here, per
- * row, with exactly the engine's semantics (selection.ts); `result` only gives
- * the counts. Each step runs again only when its inputs changed.
+ * The element orchestrates: it declares the rows it needs (`rows-need`: the
+ * engine's deterministic sample of at most `maxLines` trainings, all when
+ * fewer; by default 200k on a GPU, 5k on a software rasterizer), and draws
+ * what the coordinator hands it (`rows`: the sampled row ids, which of them
+ * are selected, and the query's answer with the metric's statistics): it
+ * builds the axes (axes.ts), lays the lines out from the loaded sweep by row
+ * id (layout.ts) and has them drawn. Each step runs again only when its
+ * inputs changed; a brush move only rewrites the selection flags.
  *
  * Interaction: drag vertically on an axis to brush it (a filter on the options
  * whose bands the brush overlaps, or the metric range); a click on an axis
@@ -18,15 +20,19 @@
 
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import type { AggregateJson } from '../../engine/output.js';
+import type { QueryResult } from '../../engine/session.js';
+import type { RowNeed } from '../../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../../model/binning.js';
 import { dict, dictFrom, hasOwn, own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
 import { download } from '../export.js';
 import { RestartableJob, type JobSignal, DeferredView } from '../job.js';
+import { emptyNotice, emptyStyles } from '../empty.js';
 import { CATEGORICAL } from '../palette.js';
-import { AbortedError, compileSelection, drive, groupStats, metricIndex, type GroupStats } from '../selection.js';
+import { rowsNeed, selectionKey, type ShownRows } from '../row-events.js';
+import { AbortedError, drive } from '../tasks.js';
 import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme } from '../theme.js';
-import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from '../view-state.js';
+import { DEFAULT_VIEW_STATE, specOf, viewChange, type ViewState } from '../view-state.js';
 import {
   MISSING_Y,
   axisPosition,
@@ -73,6 +79,14 @@ export function fitText(text: string, width: number, font: string): string {
   return `${text.slice(0, Math.max(1, lo))}…`;
 }
 
+/** Whether two ascending row id lists are the same rows (the sample did not change). */
+function sameRows(a: Uint32Array, b: Uint32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 interface Drag {
   kind: 'brush' | 'move';
   axis: string;
@@ -90,7 +104,7 @@ export interface ParallelTimings extends DrawTimings {
   lines: number;
   /** Vertex buffers (after the above, or an axis move). */
   geometry: number;
-  /** Selection flags of the sampled lines (after any state change). */
+  /** Selection flags of the sampled lines, from the engine's answer (after any selection change). */
   selection: number;
 }
 
@@ -99,6 +113,7 @@ export class SweepParallel extends DeferredView {
     sweep: { attribute: false },
     state: { attribute: false },
     result: { attribute: false },
+    rows: { attribute: false },
     maxLines: { type: Number, attribute: 'max-lines' },
     seed: { type: Number },
     _order: { state: true },
@@ -110,10 +125,12 @@ export class SweepParallel extends DeferredView {
 
   /** The trainings (null: nothing yet). */
   declare sweep: Sweep | null;
-  /** The view state: metric, normalize, range and where are read. */
+  /** The view state: the brushes and filters drawn on the axes. */
   declare state: ViewState;
   /** The current aggregates, for the selected count. */
   declare result: AggregateJson | null;
+  /** The sample the coordinator got for this view's need, with the answer of its query. */
+  declare rows: ShownRows<QueryResult> | null;
   /** Most lines drawn (a deterministic sample above it); 0: DEFAULT_MAX_LINES, or SOFTWARE_MAX_LINES on software WebGL. */
   declare maxLines: number;
   /** Seed of the sample and of the random offsets. */
@@ -128,6 +145,12 @@ export class SweepParallel extends DeferredView {
   private lines: Lines | null = null;
   private axes: AxisModel[] = [];
   private selectedInSample = 0;
+  /** Per line, whether it is selected (the engine's flags), and the answer they came from. */
+  private flags: Uint8Array | null = null;
+  private flagsFrom: unknown = null;
+  /** The need last declared (JSON). */
+  private declared = '';
+  private rowWaiters: (() => void)[] = [];
   private error: string | null = null;
   private renderer: LineRenderer | null = null;
   private glError: string | null = null;
@@ -146,6 +169,7 @@ export class SweepParallel extends DeferredView {
     this.sweep = null;
     this.state = DEFAULT_VIEW_STATE;
     this.result = null;
+    this.rows = null;
     this.maxLines = 0;
     this.seed = 1;
     this._order = [];
@@ -158,6 +182,7 @@ export class SweepParallel extends DeferredView {
   static override styles = [
     viewTheme,
     toolbarStyles,
+    emptyStyles,
     css`
     :host {
       min-width: 0;
@@ -207,6 +232,19 @@ export class SweepParallel extends DeferredView {
       user-select: none;
       touch-action: none;
       font-size: 11px;
+    }
+    .plot > .empty-layer {
+      position: absolute;
+      inset: 0;
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      pointer-events: none;
+    }
+    .empty-layer .empty-selection {
+      pointer-events: auto;
+      background: color-mix(in srgb, var(--sweep-bg) 85%, transparent);
+      border-radius: 6px;
     }
   `,
   ];
@@ -260,9 +298,11 @@ export class SweepParallel extends DeferredView {
   }
 
   override updated(changed: PropertyValues<this>): void {
+    this.declareNeed();
+    if (changed.has('rows')) for (const w of this.rowWaiters.splice(0)) w();
     if (
       changed.has('sweep') ||
-      changed.has('state') ||
+      changed.has('rows') ||
       changed.has('maxLines') ||
       changed.has('seed') ||
       changed.has('_order') ||
@@ -274,9 +314,28 @@ export class SweepParallel extends DeferredView {
       this.schedule();
   }
 
-  /** Resolves once the lines for the current inputs are drawn. */
-  whenIdle(): Promise<void> {
-    return this.job.whenIdle();
+  /** The rows this view needs: the sample of its line budget. */
+  private declareNeed(): void {
+    const need: RowNeed = { kind: 'sample', size: this.lineBudget, seed: this.seed };
+    const key = JSON.stringify(need);
+    if (key === this.declared) return;
+    this.declared = key;
+    this.dispatchEvent(rowsNeed('parallel', need));
+  }
+
+  /** Whether the rows handed over answer this view's need for the state's selection. */
+  private rowsCurrent(): boolean {
+    const r = this.rows;
+    return r !== null && JSON.stringify(r.need) === this.declared && selectionKey(r.spec) === selectionKey(specOf(this.state));
+  }
+
+  /** Resolves once the lines for the current state are drawn (the coordinator has handed over its rows). */
+  async whenIdle(): Promise<void> {
+    for (;;) {
+      await this.job.whenIdle();
+      if (!this.sweep || this.rowsCurrent()) return;
+      await new Promise<void>((resolve) => this.rowWaiters.push(resolve));
+    }
   }
 
   private schedule(): void {
@@ -300,28 +359,39 @@ export class SweepParallel extends DeferredView {
       this.lines = null;
       this.axes = [];
       this.geometry = null;
+      this.flags = null;
+      this.flagsFrom = null;
       this.done = { geometry: '', selection: '', draw: '' };
       this.renderer?.setGeometry(new Uint16Array(0), new Uint8Array(0));
       this.requestUpdate();
       return;
     }
+    const shown = this.rows;
+    const answer = shown?.answer;
+    if (!shown || shown.error !== null || !answer || answer.kind !== 'sample') {
+      if (shown?.error) this.error = shown.error;
+      this.requestUpdate();
+      return;
+    }
+    // rows of another sweep (a load in between): wait for this sweep's
+    if (answer.ids.length && answer.ids[answer.ids.length - 1] >= sweep.rows) return;
     try {
       this.error = null;
-      const state = this.state;
-      const metric = metricIndex(sweep, state);
-      const [stats, numeric] = await Promise.all([groupStats(sweep, metric), numericRanges(sweep)]);
+      // the query the rows answer: its metric, normalization and statistics (not recomputed here)
+      const { query, stats, json } = shown.result;
+      const metric = query.metric;
+      const numeric = await numericRanges(sweep);
       if (signal.aborted || sweep !== this.sweep) return;
-      this.stats = stats;
-      const axes = buildAxes(sweep, metric, stats, numeric, this._logs, state.normalize);
+      const axes = buildAxes(sweep, metric, stats, numeric, this._logs, query.normalize);
       const order = mergeAxisOrder(this._order, axes.map((a) => a.key));
       if (order.join('\u0000') !== this._order.join('\u0000')) this._order = order;
       this.axes = axes;
 
-      const linesKey = JSON.stringify([this.lineBudget, this.seed, metric, state.normalize, axes.map((a) => [a.key, a.log])]);
+      const linesKey = JSON.stringify([this.seed, metric, query.normalize, axes.map((a) => [a.key, a.log])]);
       let lines = this.lines;
-      if (!lines || lines.sweep !== sweep || lines.key !== linesKey) {
+      if (!lines || lines.sweep !== sweep || lines.key !== linesKey || !sameRows(lines.rows, answer.ids)) {
         const t0 = performance.now();
-        const input = { sweep, key: linesKey, budget: this.lineBudget, seed: this.seed, axes, metric, stats, normalize: state.normalize };
+        const input = { sweep, key: linesKey, rows: answer.ids, seed: this.seed, axes, metric, stats, normalize: query.normalize, drawable: json.rows - json.missing };
         lines = await drive(linesSteps(input), { signal });
         this.timings.lines = performance.now() - t0;
         this.lines = lines;
@@ -337,24 +407,26 @@ export class SweepParallel extends DeferredView {
         this.done.geometry = geometryKey;
         this.done.selection = '';
       }
-      const selectionKey = `${geometryKey}|${JSON.stringify([state.range, state.where])}`;
-      if (this.done.selection !== selectionKey) {
+      if (this.done.selection !== geometryKey || this.flagsFrom !== answer) {
         const t0 = performance.now();
         this.done.selection = '';
-        this.selectedInSample = await drive(selectionSteps(compileSelection(sweep, state, stats), lines, this.geometry), { signal });
+        this.selectedInSample = await drive(selectionSteps(answer.selected, this.geometry), { signal });
         this.renderer?.uploadMeta(this.geometry.meta);
+        this.flags = answer.selected;
+        this.flagsFrom = answer;
         this.timings.selection = performance.now() - t0;
-        this.done.selection = selectionKey;
+        this.done.selection = geometryKey;
       }
       this.requestUpdate();
       // draw again only when something drawn changed (not for, say, a new bin count)
       // The colours come from the theme: a change of the system's scheme redraws.
       this.drawnDark = this.scheme.dark;
-      const drawKey = `${selectionKey}|${this._width}x${this._height}@${window.devicePixelRatio}|${this.drawnDark ? 'dark' : 'light'}`;
-      if (this.done.draw !== drawKey) {
+      const drawKey = `${geometryKey}|${this.selectedInSample}|${this._width}x${this._height}@${window.devicePixelRatio}|${this.drawnDark ? 'dark' : 'light'}`;
+      if (this.done.draw !== drawKey || this.drawnFlags !== answer) {
         this.done.draw = '';
         await this.drawLines(signal);
         this.done.draw = drawKey;
+        this.drawnFlags = answer;
       }
     } catch (e) {
       if (e instanceof AbortedError) return;
@@ -363,10 +435,11 @@ export class SweepParallel extends DeferredView {
     this.requestUpdate();
   }
 
+  /** The answer whose flags were last drawn. */
+  private drawnFlags: unknown = null;
+
   /** Vertex data of the current lines and axis order. */
   private geometry: Geometry | null = null;
-  /** Group stats of the current metric. */
-  private stats: GroupStats | null = null;
 
   /** Sizes the canvas to the plot and returns what every draw call needs, or null without GL. */
   private prepareDraw(): PassProps | null {
@@ -496,8 +569,7 @@ export class SweepParallel extends DeferredView {
       lines: this.lines,
       order: this._order,
       frame: this.frame(),
-      query: this.state,
-      stats: this.stats,
+      selected: this.flags,
       theme: this.scheme.theme,
     });
   }
@@ -609,7 +681,7 @@ export class SweepParallel extends DeferredView {
         <rect x=${x - f.spacing / 2 + 2} width=${Math.max(20, f.spacing - 4)} y="2" height="22" fill="transparent"></rect>
         <text class="name" x=${x} y="16" text-anchor="middle" fill=${fg} font-weight=${filtered ? 700 : 600} font-size="12">${title}</text>
       </g>
-      ${a.kind === 'metric' ? svg`<text x=${x} y="32" text-anchor="middle" fill=${muted}>${this.state.normalize ? 'normalized' : 'raw'}</text>` : nothing}
+      ${a.kind === 'metric' ? svg`<text x=${x} y="32" text-anchor="middle" fill=${muted}>${(this.rows?.result.query.normalize ?? this.state.normalize) ? 'normalized' : 'raw'}</text>` : nothing}
       ${a.kind === 'numeric' && a.canLog
         ? svg`<text data-role="scale" data-axis=${a.key} x=${x} y="32" text-anchor="middle" fill="var(--sweep-accent)" style="cursor: pointer"
             text-decoration="underline">${a.log ? 'log' : 'linear'}</text>`
@@ -663,6 +735,7 @@ export class SweepParallel extends DeferredView {
           ${axes.filter((a) => a.key !== moving).map((a) => this.renderAxis(a, slotOf(a), f))}
           ${axes.filter((a) => a.key === moving).map((a) => this.renderAxis(a, slotOf(a), f))}
         </svg>
+        ${res ? html`<div class="empty-layer">${emptyNotice(res, true)}</div>` : nothing}
       </div>
     </div>`;
   }

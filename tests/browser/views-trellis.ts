@@ -1,0 +1,119 @@
+/**
+ * In-browser side of tests/browser/views-trellis.test.ts: mounts
+ * <sweep-trellis> in a box of a given size (as the dashboard gives it one),
+ * takes an AggregateJson computed in Node, records every view-change, and
+ * measures what the view drew.
+ */
+
+import type { AggregateJson } from '../../src/engine/output.js';
+import '../../src/views/sweep-trellis.js';
+import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+
+/** A box in page pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  text?: string;
+}
+
+/** What the trellis drew, in page pixels (the chart scrolled to the top). */
+export interface TrellisMeasure {
+  host: Box;
+  chart: Box & { clientW: number; clientH: number; scrollW: number; scrollH: number; overflowY: string };
+  toolbar: Box;
+  svg: (Box & { mode: string; cols: number; gridRows: number; rowH: number; contentH: number }) | null;
+  panels: (Box & { panel: string })[];
+  /** Text of the chart: labels, titles, ticks, caption, legend. */
+  texts: (Box & { cls: string })[];
+  dots: number;
+  notice: (Box & { text: string }) | null;
+}
+
+export interface ViewsTrellisApi {
+  setBox(width: number, height: number): Promise<void>;
+  setResult(json: AggregateJson | null, state: ViewState): Promise<void>;
+  events: Partial<ViewState>[];
+  settled(): Promise<void>;
+  measure(): TrellisMeasure;
+}
+
+declare global {
+  interface Window {
+    viewsTrellis: ViewsTrellisApi;
+  }
+}
+
+const box = document.getElementById('trellis-box') as HTMLElement;
+const trellis = document.querySelector('sweep-trellis')!;
+const events: Partial<ViewState>[] = [];
+document.addEventListener(VIEW_CHANGE, (e) => events.push(structuredClone((e as ViewChangeEvent).detail)));
+
+const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
+
+async function settled(): Promise<void> {
+  await trellis.updateComplete;
+  // Frames for the resize observer (twice: a scrollbar that appears narrows the chart), then its renders.
+  for (let i = 0; i < 3; i++) {
+    await frame();
+    await trellis.updateComplete;
+  }
+}
+
+function rect(el: Element): Box {
+  const r = el.getBoundingClientRect();
+  return { x: r.x, y: r.y, w: r.width, h: r.height };
+}
+
+function measure(): TrellisMeasure {
+  const root = trellis.shadowRoot!;
+  const chart = root.querySelector('.chart') as HTMLElement;
+  const svg = root.querySelector('.chart > svg');
+  const notice = root.querySelector('.empty-selection');
+  return {
+    host: rect(trellis),
+    chart: {
+      ...rect(chart),
+      clientW: chart.clientWidth,
+      clientH: chart.clientHeight,
+      scrollW: chart.scrollWidth,
+      scrollH: chart.scrollHeight,
+      overflowY: getComputedStyle(chart).overflowY,
+    },
+    toolbar: rect(root.querySelector('.toolbar')!),
+    svg: svg
+      ? {
+          ...rect(svg),
+          mode: svg.getAttribute('data-mode') ?? '',
+          cols: Number(svg.getAttribute('data-cols')),
+          gridRows: Number(svg.getAttribute('data-grid-rows')),
+          rowH: Number(svg.getAttribute('data-row-h')),
+          contentH: Number(svg.getAttribute('data-content-h')),
+        }
+      : null,
+    panels: [...root.querySelectorAll('g.panel')].map((p) => {
+      const r = rect(p.querySelector('rect')!);
+      return { ...r, panel: p.getAttribute('data-panel') ?? '' };
+    }),
+    texts: [...root.querySelectorAll('.chart svg text')].map((t) => ({ ...rect(t), cls: t.getAttribute('class') ?? '', text: t.textContent ?? '' })),
+    dots: root.querySelectorAll('.dot').length,
+    notice: notice ? { ...rect(notice), text: notice.textContent?.replace(/\s+/g, ' ').trim() ?? '' } : null,
+  };
+}
+
+window.viewsTrellis = {
+  events,
+  async setBox(width, height) {
+    box.style.width = `${width}px`;
+    box.style.height = `${height}px`;
+    await settled();
+  },
+  async setResult(json, state) {
+    trellis.result = json;
+    trellis.state = state;
+    await settled();
+  },
+  settled,
+  measure,
+};
