@@ -19,6 +19,7 @@ export default defineConfig({
       'lit/directives/guard.js',
       'comlink',
       'regl',
+      'd3-color',
       'd3-scale',
       'd3-scale-chromatic',
       'apache-arrow',

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Coordinator, type Answered, type CoordinatorHost, type QueryTarget } from '../src/app/coordinator.js';
 import type { QuerySpec, RowsAnswer, RowsQuery } from '../src/engine/types.js';
-import { DEFAULT_VIEW_STATE, type ViewState } from '../src/views/view-state.js';
+import { DEFAULT_VIEW_STATE, type ViewState } from '../src/views/shared/view-state.js';
 
 interface Answer extends Answered {
   /** Which sweep answered, and for what. */

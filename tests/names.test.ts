@@ -9,8 +9,8 @@ import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
 import type { Sweep } from '../src/model/sweep.js';
 import { dictFrom, own } from '../src/model/dict.js';
-import { readViewState, writeViewState } from '../src/views/url-state.js';
-import { DEFAULT_VIEW_STATE } from '../src/views/view-state.js';
+import { readViewState, writeViewState } from '../src/app/url-state.js';
+import { DEFAULT_VIEW_STATE } from '../src/views/shared/view-state.js';
 import { withAllowed } from '../src/views/sweep-filters.js';
 import { diffAggregates, referenceAggregate } from './reference.js';
 

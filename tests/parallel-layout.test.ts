@@ -12,7 +12,7 @@ import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
 import type { QuerySpec } from '../src/engine/types.js';
 import { generateNwsSweep } from '../src/synth/nws.js';
-import type { RowSteps } from '../src/views/tasks.js';
+import type { RowSteps } from '../src/views/shared/tasks.js';
 import { referenceSampleRows, referenceSelector } from './reference.js';
 
 /** Runs row work to the end at once. */

@@ -2,7 +2,7 @@
  * Brush bounds are compared at the stored precision: metrics are float32 and
  * f32(0.7) < 0.7, so a training whose metric is written `0.7` in the file is
  * inside a range that starts or ends at 0.7 (both ends inclusive), in the
- * engine, the views' row selection, the reference and the CLI.
+ * engine (counts and rows), the reference and the CLI.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { Session } from '../src/engine/session.js';
-import { inBrush } from '../src/engine/formulas.js';
 import { parseCsv } from '../src/io/csv.js';
-import { diffAggregates, referenceAggregate } from './reference.js';
+import { diffAggregates, inBrush, referenceAggregate } from './reference.js';
 
 // metric values that are round decimals; 0 and 1 make the normalized value equal the raw one
 const VALUES = ['0', '0.25', '0.25', '0.7', '0.7', '0.8', '0.9', '0.9', '0.95', '1'];

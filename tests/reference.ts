@@ -10,6 +10,16 @@ import { hash01 } from '../src/engine/sample.js';
 
 const ALL = '(all)';
 
+/**
+ * Whether a shown value x is inside the brush [lo, hi], both ends inclusive,
+ * compared at the stored precision (f32): metrics are stored as f32, and
+ * f32(0.7) < 0.7, so a value that reads as the bound in the file is inside.
+ */
+export function inBrush(x: number, lo: number, hi: number): boolean {
+  const fx = Math.fround(x);
+  return fx >= Math.fround(lo) && fx <= Math.fround(hi);
+}
+
 export function referenceAggregate(sweep: Sweep, spec: QuerySpec): AggregateJson {
   const metricIndex = spec.metric === undefined ? 0 : sweep.metrics.findIndex((m) => m.name === spec.metric);
   const values = sweep.metrics[metricIndex].values;
@@ -79,7 +89,7 @@ export function referenceAggregate(sweep: Sweep, spec: QuerySpec): AggregateJson
     const grp = groupOf(i);
     const x = shown(v, grp);
     // Bounds at the stored (f32) precision: a value written as the bound is inside.
-    const sel = range === null || (Math.fround(x) >= Math.fround(range[0]) && Math.fround(x) <= Math.fround(range[1]));
+    const sel = range === null || inBrush(x, range[0], range[1]);
     histB[grp][binOf(v, grp)]++;
     const code = (p: number): number => sweep.params[p].codes[i];
     const cellKey = `${primary >= 0 ? code(primary) : 0}/${secondary >= 0 ? code(secondary) : 0}`;
@@ -225,7 +235,7 @@ export function referenceSelector(sweep: Sweep, spec: QuerySpec): (i: number) =>
     if (range === null) return true;
     const grp = g >= 0 ? sweep.params[g].codes[i] : 0;
     const x = normalize ? (gmax[grp] > gmin[grp] ? (v - gmin[grp]) / (gmax[grp] - gmin[grp]) : 0) : v;
-    return Math.fround(x) >= Math.fround(range[0]) && Math.fround(x) <= Math.fround(range[1]);
+    return inBrush(x, range[0], range[1]);
   };
 }
 

@@ -14,7 +14,7 @@
 import type { AggregateJson } from '../engine/output.js';
 import type { EngineInfo, QuerySpec } from '../engine/types.js';
 import type { LoadOptions } from '../io/table.js';
-import type { ViewState } from '../views/view-state.js';
+import type { ViewState } from '../views/shared/view-state.js';
 
 export type { LoadOptions } from '../io/table.js';
 

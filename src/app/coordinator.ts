@@ -30,9 +30,9 @@
 
 import { LatestWins, ShowNewer } from '../engine/scheduler.js';
 import type { QuerySpec, RowNeed, RowsAnswer, RowsQuery } from '../engine/types.js';
-import { errorMessage } from '../views/format.js';
-import { selectionKey, type ShownRows } from '../views/row-events.js';
-import { specOf, type ViewState } from '../views/view-state.js';
+import { errorMessage } from '../views/shared/format.js';
+import { selectionKey, type ShownRows } from '../views/shared/row-events.js';
+import { specOf, type ViewState } from '../views/shared/view-state.js';
 import { oneLine } from './spec.js';
 
 /** What a query answers (the engine's QueryResult, or a test's stand-in). */

@@ -29,18 +29,18 @@ import { SweepError, validateSweep, type ColumnInfo, type ColumnRole, type Sweep
 import { dict } from '../model/dict.js';
 import { checkSeed, MAX_NWS_ROWS } from '../synth/nws.js';
 import { generateInWorkers } from './generate.js';
-import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/format.js';
+import { errorMessage, fmtInt, fmtMs, fmtPercent } from '../views/shared/format.js';
 import { LoadCancelled, blobName, parseInWorker, readUrl, urlPath } from './source.js';
 import { optionsFor, readRoles, writeRoles } from './roles.js';
 import { collapsed, readLayout, resized, writeLayout } from './layout.js';
 import { combineReplicates } from '../model/replicates.js';
 import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
-import { readViewState, writeViewState } from '../views/url-state.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/view-state.js';
+import { AddressWriter, readViewState } from './url-state.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/shared/view-state.js';
 import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
-import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../views/row-events.js';
-import { VIEW_NOTICE, type ViewNoticeEvent } from '../views/export.js';
+import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../views/shared/row-events.js';
+import { VIEW_NOTICE, type ViewNoticeEvent } from '../views/shared/export.js';
 // The views' type, bundled (SIL Open Font License): the same glyphs on every machine, no font request leaves the origin.
 import '@fontsource/inter/400.css';
 import '@fontsource/inter/600.css';
@@ -182,7 +182,7 @@ const coordinator = new Coordinator<QueryResult>(
     exclusive,
     changed: () => {
       // The address catches up before the page says it is idle.
-      if (!coordinator.busy) flushUrlWrite();
+      if (!coordinator.busy) address.flush();
       update();
     },
   },
@@ -197,42 +197,22 @@ function defaultState(): ViewState {
   return { ...DEFAULT_VIEW_STATE, where: dict(), matrixEncoding: coordinator.state.matrixEncoding, matrixScale: coordinator.state.matrixScale };
 }
 
-/** Writes the view state into the address (rows, seed, engine and other keys stay). */
-function writeUrl(v: ViewState): void {
-  if (urlTimer !== 0) clearTimeout(urlTimer);
-  urlTimer = 0;
-  lastUrlWrite = performance.now();
-  const params = new URLSearchParams(location.search);
-  writeViewState(v, params);
-  const roles = file ? writeRoles(file.overrides) : '';
-  if (roles) params.set('roles', roles);
-  else params.delete('roles');
-  if (file && state.combineReplicates) params.set('combine', '1');
-  else params.delete('combine');
-  const layout = writeLayout(state.layout);
-  if (layout) params.set('layout', layout);
-  else params.delete('layout');
-  const search = params.toString();
-  history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`);
-}
-
-/**
- * The address follows the state at most every URL_EVERY_MS while a brush
- * moves (history.replaceState is costly, and browsers throttle it), and
- * always catches up: after the last change, and before the page says it is
- * no longer busy.
- */
-const URL_EVERY_MS = 250;
-let urlTimer = 0;
-let lastUrlWrite = -Infinity;
-function scheduleUrlWrite(): void {
-  const wait = lastUrlWrite + URL_EVERY_MS - performance.now();
-  if (wait <= 0) writeUrl(coordinator.state);
-  else if (urlTimer === 0) urlTimer = window.setTimeout(() => writeUrl(coordinator.state), wait);
-}
-function flushUrlWrite(): void {
-  if (urlTimer !== 0) writeUrl(coordinator.state);
-}
+/** The address follows the view state, the roles, the replicates and the layout (url-state.ts); rows, seed, engine and file stay. */
+const address = new AddressWriter(
+  {
+    now: () => performance.now(),
+    search: () => location.search.slice(1),
+    replace: (search) => history.replaceState(history.state, '', `${location.pathname}${search ? `?${search}` : ''}${location.hash}`),
+    setTimeout: (f, ms) => window.setTimeout(f, ms),
+    clearTimeout: (id) => window.clearTimeout(id),
+  },
+  () => ({
+    view: coordinator.state,
+    roles: file ? writeRoles(file.overrides) : '',
+    combine: file !== null && state.combineReplicates,
+    layout: writeLayout(state.layout),
+  }),
+);
 
 /** A view asked for a change: merge it, put it in the address, and query (next frame). */
 function onViewChange(e: Event): void {
@@ -241,7 +221,7 @@ function onViewChange(e: Event): void {
   e.stopPropagation();
   notice = null;
   coordinator.change(detail);
-  scheduleUrlWrite();
+  address.schedule();
 }
 root.addEventListener(VIEW_CHANGE, onViewChange);
 
@@ -487,7 +467,7 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
       await coordinator.show();
       if (coordinator.error === null) notice = `${why} (the view was reset)`;
     }
-    writeUrl(coordinator.state);
+    address.write();
     renderNow();
   } catch (e) {
     const message = oneLine(errorMessage(e));
@@ -535,12 +515,12 @@ const actions: ViewActions = {
     if (next[key] === state.layout[key]) return;
     state.layout = next;
     update();
-    scheduleUrlWrite();
+    address.schedule();
   },
   collapse(panel, on) {
     state.layout = collapsed(state.layout, panel, on);
     update();
-    scheduleUrlWrite();
+    address.schedule();
   },
   openFile(file) {
     loadFromPage(file);

@@ -105,7 +105,7 @@ function brushBounds(stats: MetricStats, q: ResolvedQuery, groups: number): { br
       brushLo[g] = Infinity;
       return;
     }
-    // Compared at the stored precision (see inBrush): monotone in v, so a binary search finds the edges.
+    // Compared at the stored precision (tests/reference.ts's inBrush): monotone in v, so a binary search finds the edges.
     const fLo = Math.fround(rLo);
     const fHi = Math.fround(rHi);
     const shown = (v: number): number => Math.fround(shownValue(v, lo, hi, normalize));

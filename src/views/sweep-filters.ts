@@ -11,13 +11,13 @@
  */
 
 import { css, html, nothing, type TemplateResult } from 'lit';
-import { viewTheme } from './theme.js';
-import { emptiness, emptyNotice, emptyStyles } from './empty.js';
-import { fmtInt } from './format.js';
+import { viewTheme } from './shared/theme.js';
+import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
+import { fmtInt } from './shared/format.js';
 import type { AggregateJson } from '../engine/output.js';
-import { categorical } from './palette.js';
-import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
-import { DeferredView } from './job.js';
+import { categorical } from './shared/palette.js';
+import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './shared/view-state.js';
+import { DeferredView } from './shared/job.js';
 import { dict, hasOwn, own } from '../model/dict.js';
 
 

@@ -22,15 +22,15 @@
  */
 
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
-import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './theme.js';
-import { fmtInt } from './format.js';
+import { boxHostStyles, ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './shared/theme.js';
+import { fmtInt } from './shared/format.js';
 import type { AggregateJson } from '../engine/output.js';
-import { textWidth as measureText } from './chart-chrome.js';
-import { emptiness, emptyNotice, emptyStyles } from './empty.js';
-import { download, svgBlob, svgToPng } from './export.js';
-import { categorical } from './palette.js';
-import { niceTicks, stepDecimals, tickStep } from './scale.js';
-import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
+import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
+import { exportFile, svgBlob, svgToPng } from './shared/export.js';
+import { textWidth } from './shared/measure.js';
+import { categorical } from './shared/palette.js';
+import { countTicks, niceTicks, stepDecimals } from './shared/scale.js';
+import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './shared/view-state.js';
 
 /** Opacity of the baseline (outside the brush) bars. */
 const FADED = 0.28;
@@ -94,11 +94,6 @@ function valueDecimals(span: number): number {
   return span > 0 && Number.isFinite(span) ? Math.max(0, 3 - Math.round(Math.log10(span))) : 3;
 }
 
-/** Width of a label in the chart's font, for laying out the legend and the brush label. */
-function textWidth(s: string, px = 12): number {
-  return measureText(s, px);
-}
-
 export class SweepHistogram extends LitElement {
   static override properties = {
     result: { attribute: false },
@@ -148,15 +143,10 @@ export class SweepHistogram extends LitElement {
     viewTheme,
     toolbarStyles,
     emptyStyles,
+    boxHostStyles,
     css`
     /* The page gives the element its box; the plot area takes what the toolbar and the hint leave. */
     :host {
-      display: flex;
-      flex-direction: column;
-      box-sizing: border-box;
-      width: 100%;
-      height: 100%;
-      min-width: 0;
       min-height: 180px;
       overflow: hidden;
     }
@@ -301,11 +291,11 @@ export class SweepHistogram extends LitElement {
       colour: groupColour(g, theme),
       opacity: (result.histogram.baseline[g] ?? []).some((n) => n > 0) ? 1 : 0.35,
       group: g,
-      width: 18 + textWidth(label) + 18,
+      width: 18 + textWidth(label, 12) + 18,
     }));
     {
       // The key for faded bars; laid out always so a new brush does not move the plot.
-      items.push({ label: 'outside the brush', colour: theme.fg, opacity: FADED, group: -1, width: 18 + textWidth('outside the brush') + 18 });
+      items.push({ label: 'outside the brush', colour: theme.fg, opacity: FADED, group: -1, width: 18 + textWidth('outside the brush', 12) + 18 });
     }
     const legendRows: LegendItem[][] = [];
     let row: LegendItem[] = [];
@@ -522,8 +512,7 @@ export class SweepHistogram extends LitElement {
 
   private async onExport(kind: 'svg' | 'png'): Promise<void> {
     const base = `sweepscope-histogram-${this.result?.metric ?? 'metric'}${this.result?.normalize ? '-normalized' : ''}`;
-    if (kind === 'svg') download(this.exportSvg(), `${base}.svg`);
-    else download(await this.exportPng(), `${base}.png`);
+    await exportFile(this, `${base}.${kind}`, () => (kind === 'svg' ? this.exportSvg() : this.exportPng()));
   }
 
   // ---- drawing ----------------------------------------------------------
@@ -644,12 +633,7 @@ export class SweepHistogram extends LitElement {
   }
 
   private yTop(f: Frame, r: AggregateJson): { top: number; ticks: number[] } {
-    const max = Math.max(1, this.yMax(r));
-    const step = Math.max(1, tickStep(0, max, Math.max(2, Math.floor((f.bottom - f.top) / 45))));
-    const top = Math.ceil(max / step) * step;
-    const ticks: number[] = [];
-    for (let v = 0; v <= top + step / 2; v += step) ticks.push(Math.round(v));
-    return { top, ticks };
+    return countTicks(this.yMax(r), Math.max(2, Math.floor((f.bottom - f.top) / 45)));
   }
 
   private yAxis(f: Frame, r: AggregateJson, theme: Theme): SVGTemplateResult {
@@ -732,7 +716,7 @@ export class SweepHistogram extends LitElement {
       <line x1=${x + 1.5} x2=${x + 1.5} y1=${gy + 8} y2=${gy + 20} stroke=${theme.fg}></line>
     </g>`;
     const text = `[${this.fmtValue(b[0])}, ${this.fmtValue(b[1])}]`;
-    const tw = textWidth(text);
+    const tw = textWidth(text, 12);
     const cx = Math.min(f.right - tw / 2, Math.max(f.left + tw / 2, (xl + xh) / 2));
     return svg`<g class="brush-layer" data-lo=${b[0]} data-hi=${b[1]}>
       <rect class="brush" x=${xl} y=${f.top} width=${Math.max(0, xh - xl)} height=${h} fill=${theme.fg} fill-opacity="0.08"></rect>

@@ -52,15 +52,16 @@
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import type { AggregateJson } from '../engine/output.js';
-import { exportButtons, textWidth, tooltipStyle, truncate, viewChrome } from './chart-chrome.js';
-import { emptyNotice, emptyStyles } from './empty.js';
-import { download, svgBlob, svgToPng } from './export.js';
-import { fmtInt, fmtLift, fmtPct } from './format.js';
-import { RD_BU, YL_GN_BU, YL_GN_BU_REVERSED, type ColourMap } from './palette.js';
-import { niceTicks } from './scale.js';
-import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
-import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type MatrixScale, type ViewState } from './view-state.js';
-import { DeferredView } from './job.js';
+import { exportButtons, tooltipStyle, truncate, viewChrome } from './shared/chrome.js';
+import { emptyNotice, emptyStyles } from './shared/empty.js';
+import { exportFile, svgBlob, svgToPng } from './shared/export.js';
+import { fmtInt, fmtLift, fmtPct } from './shared/format.js';
+import { textWidth } from './shared/measure.js';
+import { RD_BU, YL_GN_BU, YL_GN_BU_REVERSED, type ColourMap } from './shared/palette.js';
+import { niceTicks } from './shared/scale.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './shared/theme.js';
+import { DEFAULT_VIEW_STATE, viewChange, type MatrixEncoding, type MatrixScale, type ViewState } from './shared/view-state.js';
+import { DeferredView } from './shared/job.js';
 import { dictFrom, own } from '../model/dict.js';
 
 // ---------------------------------------------------------------------------
@@ -423,6 +424,8 @@ function computeLayout(m: MatrixModel, boxW: number, boxH: number): MatrixLayout
     [9, true],
     [9, false],
   ];
+  // The width beside a scrollbar; never negative (a box narrower than the scrollbar, as while the page lays out, gets an empty chart).
+  const scrolledW = Math.max(0, boxW - SCROLLBAR);
   let chosen: { k: Config; c: number; stride: number } | null = null;
   for (const [font, cols] of configs) {
     const k = { font, cols, width: boxW, maxH: boxH };
@@ -434,14 +437,14 @@ function computeLayout(m: MatrixModel, boxW: number, boxH: number): MatrixLayout
   }
   if (!chosen) {
     // Scroll, at the smallest legible size, when that is not far taller than the box.
-    const k = { font: MIN_FONT, cols: false, width: boxW - SCROLLBAR, maxH: Infinity };
+    const k = { font: MIN_FONT, cols: false, width: scrolledW, maxH: Infinity };
     const fit = largest(k) >= MIN_FONT ? fits(k, MIN_FONT) : null;
     if (fit && fit.height <= boxH * SCROLL_MAX) chosen = { k, c: MIN_FONT, stride: 1 };
   }
   if (!chosen) {
     // Too many options for legible labels on every row: every k-th. (A box shorter than the legend scrolls.)
     const maxH = Math.max(boxH, legendMinH(legendFont(MIN_FONT)));
-    const k = { font: MIN_FONT, cols: false, width: maxH > boxH ? boxW - SCROLLBAR : boxW, maxH };
+    const k = { font: MIN_FONT, cols: false, width: maxH > boxH ? scrolledW : boxW, maxH };
     const c = Math.max(0.25, largest(k));
     chosen = { k, c, stride: Math.ceil(MIN_FONT / c) };
   }
@@ -1299,12 +1302,7 @@ export class SweepMatrix extends DeferredView {
   }
 
   private async save(format: 'svg' | 'png'): Promise<void> {
-    try {
-      const blob = format === 'svg' ? await this.exportSvg() : await this.exportPng();
-      download(blob, `sweepscope-matrix.${format}`);
-    } catch (e) {
-      console.warn('sweep-matrix export failed:', e);
-    }
+    await exportFile(this, `sweepscope-matrix.${format}`, () => (format === 'svg' ? this.exportSvg() : this.exportPng()));
   }
 }
 

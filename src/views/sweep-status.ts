@@ -7,9 +7,9 @@
  */
 
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { fmtInt, fmtMs } from './format.js';
+import { fmtInt, fmtMs } from './shared/format.js';
 import type { EngineInfo } from '../engine/types.js';
-import { viewTheme } from './theme.js';
+import { viewTheme } from './shared/theme.js';
 
 /** The engine in words: `WebGPU on <adapter>` or `CPU (<workers>)`, then why, if known. */
 export function engineText(e: EngineInfo | null): { what: string; why: string } {

@@ -12,23 +12,25 @@
  * holds declares the page around the new place. "Export CSV" asks the engine
  * for every selected row in table order, a chunk at a time (`rows-request`,
  * after the previous chunk's last row), with progress, and hands the file to
- * the browser (export.ts `download`).
+ * the browser the way every view exports (shared/export.ts `exportFile`: a
+ * failure is said on the page).
  */
 
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { SizeController, toolbarStyles, viewTheme } from './theme.js';
+import { SizeController, toolbarStyles, viewTheme } from './shared/theme.js';
 import type { AggregateJson } from '../engine/output.js';
 import type { QueryResult } from '../engine/session.js';
 import type { RowCursor, RowNeed, RowSortBy } from '../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
 import { toCsv } from './csv-rows.js';
-import { emptyNotice, emptyStyles } from './empty.js';
-import { download } from './export.js';
-import { DeferredView } from './job.js';
-import { requestRows, rowsNeed, selectionKey, type ShownRows } from './row-events.js';
-import { yieldToMain } from './tasks.js';
-import { DEFAULT_VIEW_STATE, specOf, type ViewState } from './view-state.js';
+import { emptyNotice, emptyStyles } from './shared/empty.js';
+import { exportFile } from './shared/export.js';
+import { textWidth } from './shared/measure.js';
+import { DeferredView } from './shared/job.js';
+import { requestRows, rowsNeed, selectionKey, type ShownRows } from './shared/row-events.js';
+import { yieldToMain } from './shared/tasks.js';
+import { DEFAULT_VIEW_STATE, specOf, type ViewState } from './shared/view-state.js';
 
 /** Height of a body row in px. */
 export const ROW_HEIGHT = 24;
@@ -67,6 +69,11 @@ function formatCell(v: number): string {
 }
 
 const sameSortBy = (a: RowSortBy | null | undefined, b: RowSortBy | null | undefined): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** A column's width for its header: the name in the header's bold 12 px, the sort arrow and padding. */
+function headWidth(name: string): number {
+  return textWidth(name, 12, 600) + 28;
+}
 
 export class SweepTable extends DeferredView {
   static override properties = {
@@ -323,20 +330,19 @@ export class SweepTable extends DeferredView {
       cols.push({
         key: name,
         title: name,
-        width: Math.max(90, name.length * 7.5 + 24),
+        width: Math.max(90, headWidth(name)),
         align: 'right',
         cell: (r) => formatCell(values[r]),
         sortBy: { metric: name },
       });
     }
     for (const p of sweep.params) {
-      const longest = Math.max(p.name.length, ...p.labels.slice(0, 64).map((l) => l.length));
       if (p.kind === 'numeric' && p.values) {
         const values = p.values;
         cols.push({
           key: p.name,
           title: p.name,
-          width: Math.max(80, p.name.length * 7.5 + 16),
+          width: Math.max(80, headWidth(p.name)),
           align: 'right',
           cell: (r) => formatCell(values[r]),
           sortBy: { param: p.name },
@@ -346,7 +352,8 @@ export class SweepTable extends DeferredView {
         cols.push({
           key: p.name,
           title: p.name,
-          width: Math.min(200, Math.max(64, longest * 7 + 16)),
+          // The header and the widest of the first labels, measured in the table's font; very long labels are cut.
+          width: Math.min(220, Math.max(64, headWidth(p.name), ...p.labels.slice(0, 64).map((l) => textWidth(l, 12) + 16))),
           align: 'left',
           cell: (r) => (labels[codes[r]] === MISSING_LABEL ? '–' : labels[codes[r]]),
           sortBy: { param: p.name },
@@ -423,15 +430,12 @@ export class SweepTable extends DeferredView {
   /** Offers the selected rows as a CSV download, with progress in the toolbar. */
   async exportCsv(): Promise<void> {
     if (this._exporting) return;
-    try {
-      this._exporting = 'exporting 0%';
-      const blob = await this.csvBlob((f) => (this._exporting = `exporting ${Math.round(f * 100)}%`));
-      download(blob, `selected-by-${this.sortName() || 'selection'}.csv`);
-    } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
-    } finally {
-      this._exporting = '';
-    }
+    this._exporting = 'exporting 0%';
+    // exportFile never rejects: a failure is said on the page, and the progress goes either way.
+    await exportFile(this, `selected-by-${this.sortName() || 'selection'}.csv`, () =>
+      this.csvBlob((f) => (this._exporting = `exporting ${Math.round(f * 100)}%`)),
+    );
+    this._exporting = '';
   }
 
   // ---- rendering

@@ -25,15 +25,16 @@
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { ALL_LABEL, type AggregateJson, type TrellisCell } from '../engine/output.js';
-import { download, svgBlob, svgToPng } from './export.js';
-import { SHAPES, categorical } from './palette.js';
-import { exportButtons, textWidth, tooltipStyle, viewChrome } from './chart-chrome.js';
-import { emptiness, emptyNotice, emptyStyles } from './empty.js';
-import { fmtInt } from './format.js';
-import { niceTicks, stepDecimals } from './scale.js';
-import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './theme.js';
-import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './view-state.js';
-import { DeferredView } from './job.js';
+import { exportFile, svgBlob, svgToPng } from './shared/export.js';
+import { SHAPES, categorical } from './shared/palette.js';
+import { exportButtons, tooltipStyle, viewChrome } from './shared/chrome.js';
+import { fitText, textWidth } from './shared/measure.js';
+import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
+import { fmtInt } from './shared/format.js';
+import { niceTicks, stepDecimals } from './shared/scale.js';
+import { ColorSchemeController, FONT_FAMILY, SizeController, type ViewTheme } from './shared/theme.js';
+import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './shared/view-state.js';
+import { DeferredView } from './shared/job.js';
 
 const PAD = 10;
 /** Narrowest panel: room for three tick labels and dots that do not all sit on each other. */
@@ -154,20 +155,6 @@ function sameModel(a: TrellisModel, b: TrellisModel): boolean {
     if (x.row !== y.row || x.panel !== y.panel || x.s !== y.s || x.mean !== y.mean || x.count !== y.count) return false;
   }
   return true;
-}
-
-/** `text` cut with an ellipsis to at most `maxW` px in the views' font. */
-function fitText(text: string, maxW: number, size: number, bold = false): string {
-  if (textWidth(text, size, bold) <= maxW) return text;
-  let lo = 0;
-  let hi = text.length - 1;
-  // The longest prefix that fits with its ellipsis.
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (textWidth(`${text.slice(0, mid)}…`, size, bold) <= maxW) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo === 0 ? '…' : `${text.slice(0, lo)}…`;
 }
 
 /**
@@ -732,12 +719,7 @@ export class SweepTrellis extends DeferredView {
   }
 
   private async save(format: 'svg' | 'png'): Promise<void> {
-    try {
-      const blob = format === 'svg' ? await this.exportSvg() : await this.exportPng();
-      download(blob, `sweepscope-trellis.${format}`);
-    } catch (e) {
-      console.warn('sweep-trellis export failed:', e);
-    }
+    await exportFile(this, `sweepscope-trellis.${format}`, () => (format === 'svg' ? this.exportSvg() : this.exportPng()));
   }
 }
 

@@ -23,7 +23,7 @@ import { PNG } from 'pngjs';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import type { AggregateJson } from '../../src/engine/output.js';
-import { specOf, type ViewState } from '../../src/views/view-state.js';
+import { specOf, type ViewState } from '../../src/views/shared/view-state.js';
 import { rng } from '../random-sweep.js';
 import { REPO_ROOT, decodePng, openAppPage, type Image } from './harness.js';
 import { saveArtifact, settleExplorer, usePage } from './setup.js';

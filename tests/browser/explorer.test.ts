@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'puppeteer-core';
 import type { AggregateJson } from '../../src/engine/output.js';
-import { specOf, type ViewState } from '../../src/views/view-state.js';
+import { specOf, type ViewState } from '../../src/views/shared/view-state.js';
 import { foreignRequests, openAppPage } from './harness.js';
 import { saveScreenshot, usePage } from './setup.js';
 

@@ -2,7 +2,8 @@
  * <sweep-histogram>, <sweep-filters> and <sweep-status> in headless Chromium,
  * on real aggregates computed in Node: bars and legend, brushing with the
  * mouse (make, move, resize, clear) and the keyboard, the raw/normalized
- * switch, filter toggles, the status line, SVG and PNG export, the
+ * switch, filter toggles, the status line, SVG and PNG export (a download
+ * from the button, a failure said on the page), the
  * histogram and the filters in boxes of the dashboard's sizes (the histogram
  * across the top, the filters in a 240 px column that scrolls), the notice
  * when the filters leave no training, and screenshots
@@ -14,7 +15,7 @@ import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import type { AggregateJson } from '../../src/engine/output.js';
 import { Session } from '../../src/engine/session.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
-import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
 import { foreignRequests, openTestPage } from './harness.js';
 import type { Box } from './views-trellis.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
@@ -417,6 +418,53 @@ describe('histogram, filters and status views in Chromium', () => {
     expect(png.type).toBe('image/png');
     const image = await savePng('views-histogram-export', Buffer.from(png.base64, 'base64'), { ink: 0.03, colours: 8 });
     expect(image.width).toBe(svg.width);
+    expect(log.errors).toEqual([]);
+  });
+
+  it('offers an export as a download from its button, and says on the page when one fails (no download then)', async () => {
+    const { page, log } = env.setUp();
+    await setResult(normalized, brushed);
+    const base = `sweepscope-histogram-${normalized.metric}-normalized`;
+    /** Clicks an export button with the anchor's click (the download) and, if asked, the PNG encoding stubbed; what came of it. */
+    const exportWith = (format: 'svg' | 'png', failPng: boolean): Promise<{ downloads: string[]; notices: string[] }> =>
+      page.evaluate(
+        async (format, failPng) => {
+          const downloads: string[] = [];
+          const notices: string[] = [];
+          const click = HTMLAnchorElement.prototype.click;
+          const toBlob = HTMLCanvasElement.prototype.toBlob;
+          // Heard on the document: the notice must cross the shadow root to reach the page's message line.
+          const onNotice = (e: Event): void => void notices.push((e as CustomEvent<string>).detail);
+          document.addEventListener('view-notice', onNotice);
+          HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement): void {
+            downloads.push(this.download);
+          };
+          if (failPng)
+            HTMLCanvasElement.prototype.toBlob = function (this: HTMLCanvasElement, callback: BlobCallback): void {
+              setTimeout(() => callback(null));
+            };
+          try {
+            const button = document.querySelector('sweep-histogram')!.shadowRoot!.querySelector<HTMLButtonElement>(`button[data-export="${format}"]`)!;
+            button.click();
+            // The export is asynchronous (the PNG decodes an image): wait for its outcome.
+            for (let t = 0; t < 100 && downloads.length + notices.length === 0; t++) await new Promise((r) => setTimeout(r, 50));
+            await new Promise((r) => setTimeout(r, 100)); // nothing more comes after the outcome
+            return { downloads, notices };
+          } finally {
+            HTMLAnchorElement.prototype.click = click;
+            HTMLCanvasElement.prototype.toBlob = toBlob;
+            document.removeEventListener('view-notice', onNotice);
+          }
+        },
+        format,
+        failPng,
+      );
+
+    expect(await exportWith('svg', false)).toEqual({ downloads: [`${base}.svg`], notices: [] });
+    expect(await exportWith('png', false)).toEqual({ downloads: [`${base}.png`], notices: [] });
+    const failed = await exportWith('png', true);
+    expect(failed.downloads).toEqual([]);
+    expect(failed.notices).toEqual([`Export of ${base}.png failed: the canvas could not be encoded as PNG`]);
     expect(log.errors).toEqual([]);
   });
 

@@ -8,11 +8,11 @@
 
 import type { AggregateJson } from '../../src/engine/output.js';
 import type { EngineInfo } from '../../src/engine/types.js';
-import { svgMarkup, svgToPng } from '../../src/views/export.js';
+import { svgMarkup, svgToPng } from '../../src/views/shared/export.js';
 import '../../src/views/sweep-filters.js';
 import '../../src/views/sweep-histogram.js';
 import '../../src/views/sweep-status.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
 export interface StatusProps {
   engine: EngineInfo | null;

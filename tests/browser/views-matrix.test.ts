@@ -13,7 +13,8 @@ import type { AggregateJson } from '../../src/engine/output.js';
 import { Session } from '../../src/engine/session.js';
 import type { Param, Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
-import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
+import { parseColour } from '../../src/views/shared/colour.js';
 import { rng } from '../random-sweep.js';
 import { openTestPage } from './harness.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
@@ -31,15 +32,11 @@ const STATE: ViewState = { ...DEFAULT_VIEW_STATE, range: [0.9, 1], matrixEncodin
 
 type Cell = MatrixMeasure['cells'][number];
 
+/** A cell's fill as [r, g, b] in 0..255, read by the views' colour parser. */
 function rgb(fill: string): [number, number, number] {
-  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(fill);
-  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
-  const h = /^#([0-9a-f]{6})$/i.exec(fill);
-  if (h) {
-    const n = parseInt(h[1], 16);
-    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
-  }
-  throw new Error(`not a colour: ${fill}`);
+  const c = parseColour(fill);
+  if (!c) throw new Error(`not a colour: ${fill}`);
+  return c;
 }
 
 /** Relative luminance (sRGB), 0 = black. */

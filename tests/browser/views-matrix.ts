@@ -11,7 +11,7 @@ import '@fontsource/inter/600.css';
 import '@fontsource/inter/700.css';
 import type { AggregateJson } from '../../src/engine/output.js';
 import '../../src/views/sweep-matrix.js';
-import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
 /** A box in page pixels. */
 export interface Box {

@@ -14,7 +14,7 @@ import { parseCsv } from '../../src/io/csv.js';
 import type { Sweep } from '../../src/model/sweep.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { toCsv } from '../../src/views/csv-rows.js';
-import { specOf, DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import { specOf, DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
 import { referencePage, referenceSample, referenceSelected } from '../reference.js';
 import { openTestPage } from './harness.js';
 import { saveArtifact, saveScreenshot, usePage } from './setup.js';

@@ -15,9 +15,9 @@ import { generateNwsSweep } from '../../src/synth/nws.js';
 import '../../src/views/parallel/sweep-parallel.js';
 import '../../src/views/sweep-table.js';
 import type { ParallelTimings } from '../../src/views/parallel/sweep-parallel.js';
-import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../../src/views/row-events.js';
-import { yieldToMain } from '../../src/views/tasks.js';
-import { DEFAULT_VIEW_STATE, VIEW_CHANGE, specOf, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../../src/views/shared/row-events.js';
+import { yieldToMain } from '../../src/views/shared/tasks.js';
+import { DEFAULT_VIEW_STATE, VIEW_CHANGE, specOf, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
 export interface Timings {
   /** From setting the state to both views idle, ms. */

@@ -14,7 +14,7 @@ import { InlineCpuEngine } from '../../src/engine/cpu-engine.js';
 import type { AggregateJson } from '../../src/engine/output.js';
 import { Session } from '../../src/engine/session.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
-import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/view-state.js';
+import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
 import { openTestPage } from './harness.js';
 import { saveScreenshot, usePage } from './setup.js';
 import type { Box, TrellisMeasure } from './views-trellis.js';

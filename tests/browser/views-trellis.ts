@@ -7,7 +7,7 @@
 
 import type { AggregateJson } from '../../src/engine/output.js';
 import '../../src/views/sweep-trellis.js';
-import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/view-state.js';
+import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
 /** A box in page pixels. */
 export interface Box {

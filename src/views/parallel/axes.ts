@@ -16,10 +16,10 @@
 import { MISSING_LABEL } from '../../model/binning.js';
 import { own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
-import { logTicks, niceTicks } from '../scale.js';
+import { logTicks, niceTicks } from '../shared/scale.js';
 import { hash01 } from '../../engine/sample.js';
 import type { MetricStats } from '../../engine/types.js';
-import { BLOCK_ROWS, drive, type RowSteps } from '../tasks.js';
+import { BLOCK_ROWS, drive, type RowSteps } from '../shared/tasks.js';
 
 /** Share of an option's band that the random offsets spread over. */
 export const JITTER = 0.8;

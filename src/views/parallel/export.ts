@@ -1,12 +1,13 @@
 /**
  * Export of the parallel view: SVG (the overlay of axes with up to
  * SVG_MAX_LINES of the sampled lines as paths) and PNG (the WebGL lines with
- * the overlay drawn over them).
+ * the overlay drawn over them). The element offers them through the views'
+ * one export path (shared/export.ts `exportFile`).
  */
 
-import { canvasToPng, svgMarkup } from '../export.js';
-import { CATEGORICAL } from '../palette.js';
-import type { ViewTheme } from '../theme.js';
+import { canvasToPng, drawSvg, filledCanvas, svgMarkup } from '../shared/export.js';
+import { CATEGORICAL } from '../shared/palette.js';
+import type { ViewTheme } from '../shared/theme.js';
 import { yOf, type PlotFrame } from './axes.js';
 import { dequantize, type Lines } from './layout.js';
 
@@ -91,22 +92,8 @@ export function parallelSvgMarkup(overlay: SVGSVGElement, input: SvgLines): stri
 
 /** The lines' canvas with the overlay over it, on `bg`, as one PNG (the canvas keeps its drawing buffer). */
 export async function parallelPng(canvas: HTMLCanvasElement, overlay: SVGSVGElement, bg: string): Promise<Blob> {
-  const out = document.createElement('canvas');
-  out.width = canvas.width;
-  out.height = canvas.height;
-  const ctx = out.getContext('2d');
-  if (!ctx) throw new Error('no 2D canvas to render the PNG');
-  ctx.fillStyle = bg;
-  ctx.fillRect(0, 0, out.width, out.height);
+  const ctx = filledCanvas(canvas.width, canvas.height, bg);
   ctx.drawImage(canvas, 0, 0);
-  const url = URL.createObjectURL(new Blob([svgMarkup(overlay)], { type: 'image/svg+xml' }));
-  try {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    ctx.drawImage(img, 0, 0, out.width, out.height);
-  } finally {
-    URL.revokeObjectURL(url);
-  }
-  return canvasToPng(out);
+  await drawSvg(ctx, svgMarkup(overlay));
+  return canvasToPng(ctx.canvas);
 }

@@ -16,7 +16,7 @@
 import { shownValue } from '../../engine/formulas.js';
 import type { MetricStats } from '../../engine/types.js';
 import type { Sweep } from '../../model/sweep.js';
-import { BLOCK_ROWS, type RowSteps } from '../tasks.js';
+import { BLOCK_ROWS, type RowSteps } from '../shared/tasks.js';
 import { axisPosition, axisSeed, categoricalPosition, numericPosition, type AxisModel } from './axes.js';
 
 /** Quantization of axis positions in the vertex buffer: y in [Y_LO, Y_LO + Y_SPAN] as 0..65535. */

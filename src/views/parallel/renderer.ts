@@ -11,8 +11,9 @@
  */
 
 import createREGL from 'regl';
-import { CATEGORICAL } from '../palette.js';
-import { AbortedError, yieldToMain } from '../tasks.js';
+import { glColour } from '../shared/colour.js';
+import { CATEGORICAL } from '../shared/palette.js';
+import { AbortedError, yieldToMain } from '../shared/tasks.js';
 import type { PlotFrame } from './axes.js';
 import { Y_LO, Y_SPAN } from './layout.js';
 
@@ -65,21 +66,6 @@ precision mediump float;
 varying vec4 v_color;
 void main() { gl_FragColor = v_color; }`;
 
-/** A CSS colour (#rrggbb or rgb()/rgba()) as RGB in 0..1; mid grey for anything else. */
-export function rgb(hex: string): [number, number, number] {
-  const m = /^#([0-9a-f]{6})$/i.exec(hex.trim());
-  if (m) {
-    const n = parseInt(m[1], 16);
-    return [((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255];
-  }
-  const r = /rgba?\(([^)]+)\)/.exec(hex);
-  if (r) {
-    const [a, b, c] = r[1].split(',').map((x) => Number(x) / 255);
-    return [a, b, c];
-  }
-  return [0.5, 0.5, 0.5];
-}
-
 /**
  * Alpha of one line so that where `lines` lines overlap as much as they do on
  * average (about 1.3 px of line per px of axis spacing, spread over the plot's
@@ -112,7 +98,7 @@ export type PassProps = Omit<DrawProps, 'pass' | 'offset' | 'count' | 'viewport'
  * unselected lines, and alphas from the count of lines each pass draws.
  */
 export function passProps(f: PlotFrame, width: number, height: number, lines: number, selected: number, grey: string): PassProps {
-  const g = rgb(grey);
+  const g = glColour(grey);
   const alphaUnselected = lineAlpha(lines - selected, f.height, 0.35, 0.012, 0.5);
   const alphaSelected = lineAlpha(selected, f.height, 0.5, 0.02, 0.8);
   return {
@@ -174,7 +160,7 @@ export class LineRenderer {
       u_grey: regl.prop<DrawProps, 'grey'>('grey'),
       u_alpha: regl.prop<DrawProps, 'alpha'>('alpha'),
     };
-    CATEGORICAL.map(rgb).forEach((c, i) => (uniforms[`u_colors[${i}]`] = c));
+    CATEGORICAL.map(glColour).forEach((c, i) => (uniforms[`u_colors[${i}]`] = c));
     this.command = regl<createREGL.Uniforms, createREGL.Attributes, DrawProps>({
       vert: VERT,
       frag: FRAG,
@@ -249,7 +235,7 @@ export class LineRenderer {
     const t0 = performance.now();
     let busy = 0;
     let chunks = 0;
-    this.clear(rgb(bg));
+    this.clear(glColour(bg));
     const total = this.vertices;
     for (const pass of [0, 1]) {
       // the share of lines this pass draws: the rest of its vertices are clipped away at no fill cost
@@ -280,7 +266,7 @@ export class LineRenderer {
   /** Draws every line at once on `bg` and waits for the GPU; returns ms (for measurements: it blocks). */
   drawAll(props: PassProps, bg: string): number {
     const t0 = performance.now();
-    this.clear(rgb(bg));
+    this.clear(glColour(bg));
     this.drawChunk(props, 0, 0, this.vertices);
     this.drawChunk(props, 1, 0, this.vertices);
     this.finish();

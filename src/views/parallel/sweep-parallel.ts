@@ -25,14 +25,15 @@ import type { RowNeed } from '../../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../../model/binning.js';
 import { dict, dictFrom, hasOwn, own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
-import { download } from '../export.js';
-import { RestartableJob, type JobSignal, DeferredView } from '../job.js';
-import { emptyNotice, emptyStyles } from '../empty.js';
-import { CATEGORICAL } from '../palette.js';
-import { rowsNeed, selectionKey, type ShownRows } from '../row-events.js';
-import { AbortedError, drive } from '../tasks.js';
-import { ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme } from '../theme.js';
-import { DEFAULT_VIEW_STATE, specOf, viewChange, type ViewState } from '../view-state.js';
+import { exportFile, svgBlob } from '../shared/export.js';
+import { RestartableJob, type JobSignal, DeferredView } from '../shared/job.js';
+import { emptyNotice, emptyStyles } from '../shared/empty.js';
+import { CATEGORICAL } from '../shared/palette.js';
+import { rowsNeed, selectionKey, type ShownRows } from '../shared/row-events.js';
+import { AbortedError, drive } from '../shared/tasks.js';
+import { fitText } from '../shared/measure.js';
+import { ColorSchemeController, SizeController, toolbarStyles, viewTheme } from '../shared/theme.js';
+import { DEFAULT_VIEW_STATE, specOf, viewChange, type ViewState } from '../shared/view-state.js';
 import {
   MISSING_Y,
   axisPosition,
@@ -56,28 +57,6 @@ import { DEFAULT_MAX_LINES, LineRenderer, SOFTWARE_MAX_LINES, passProps, type Dr
 
 /** Pixels a drag must travel to count as a drag (else a click). */
 const DRAG_START = 3;
-
-let measureContext: CanvasRenderingContext2D | null | undefined;
-
-/** `text` cut with an ellipsis to fit `width` px in `font` (CSS font shorthand). */
-export function fitText(text: string, width: number, font: string): string {
-  if (measureContext === undefined) measureContext = document.createElement('canvas').getContext('2d');
-  const ctx = measureContext;
-  const measure = (t: string): number => {
-    if (!ctx) return t.length * 7;
-    ctx.font = font;
-    return ctx.measureText(t).width;
-  };
-  if (measure(text) <= width) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (measure(`${text.slice(0, mid)}…`) <= width) lo = mid;
-    else hi = mid - 1;
-  }
-  return `${text.slice(0, Math.max(1, lo))}…`;
-}
 
 /** Whether two ascending row id lists are the same rows (the sample did not change). */
 function sameRows(a: Uint32Array, b: Uint32Array): boolean {
@@ -583,12 +562,13 @@ export class SweepParallel extends DeferredView {
     return parallelPng(canvas, overlay, this.scheme.theme.bg);
   }
 
-  private async savePng(): Promise<void> {
-    download(await this.exportPng(), 'parallel-coordinates.png');
-  }
-
-  private saveSvg(): void {
-    download(new Blob([this.exportSvgMarkup()], { type: 'image/svg+xml' }), 'parallel-coordinates.svg');
+  private async save(format: 'svg' | 'png'): Promise<void> {
+    await exportFile(this, `parallel-coordinates.${format}`, async () => {
+      if (format === 'png') return this.exportPng();
+      const markup = this.exportSvgMarkup();
+      if (!markup) throw new Error('the view is not rendered yet');
+      return svgBlob(markup);
+    });
   }
 
   // ---- rendering the overlay
@@ -620,8 +600,7 @@ export class SweepParallel extends DeferredView {
     const y = (t: number): number => yOf(f, t);
     const fg = 'var(--sweep-fg)';
     const muted = 'var(--sweep-muted)';
-    // the views' font (theme.ts), not getComputedStyle: that forces a style recalculation per label
-    const family = FONT_FAMILY;
+    // labels measured in the views' font (shared/measure.ts), not with getComputedStyle: that forces a style recalculation per label
     const filtered = a.kind === 'metric' ? this.state.range !== null : hasOwn(this.state.where, a.key);
     const ticks: SVGTemplateResult[] = [];
     const brushes: SVGTemplateResult[] = [];
@@ -639,7 +618,7 @@ export class SweepParallel extends DeferredView {
           fill=${muted} fill-opacity="0.10" pointer-events="none"></rect>`);
         if (o % every === 0)
           ticks.push(svg`<text class="option" x=${x + 8} y=${y((b0 + b1) / 2)} dy="0.32em" fill=${fg} stroke="var(--sweep-bg)" stroke-width="3"
-            paint-order="stroke" pointer-events="none">${fitText(label === MISSING_LABEL ? 'missing' : label, f.spacing - 14, `11px ${family}`)}</text>`);
+            paint-order="stroke" pointer-events="none">${fitText(label === MISSING_LABEL ? 'missing' : label, f.spacing - 14, 11, false, 1)}</text>`);
         if (allowed && allowed.includes(label)) brushes.push(brushRect(b0, b1, 'filter'));
       });
     } else {
@@ -671,7 +650,7 @@ export class SweepParallel extends DeferredView {
         fill="var(--sweep-accent)" fill-opacity="0.12" stroke="var(--sweep-fg)" stroke-dasharray="3 2" pointer-events="none"></rect>`);
     }
     // names longer than the space between axes are cut (the full name is the tooltip)
-    const title = fitText(a.key, f.spacing - 8, `${filtered ? 700 : 600} 12px ${family}`);
+    const title = fitText(a.key, f.spacing - 8, 12, filtered ? 700 : 600, 1);
     return svg`<g class="axis" data-axis=${a.key} data-kind=${a.kind} opacity=${dx ? 0.75 : 1}>
       <line x1=${x} x2=${x} y1=${y(1)} y2=${y(0)} stroke=${fg} stroke-width="1"></line>
       ${ticks}${brushes}
@@ -717,8 +696,8 @@ export class SweepParallel extends DeferredView {
             (g, i) => html`<span><span class="swatch" style="background:${CATEGORICAL[i % CATEGORICAL.length]}"></span>${g}</span>`,
           )}<span><span class="swatch" style="background:var(--sweep-muted);opacity:.5"></span>not selected</span></span
         >
-        <button @click=${() => void this.savePng()} title="Save as PNG">PNG</button>
-        <button @click=${() => this.saveSvg()} title="Save as SVG (at most ${fmt(SVG_MAX_LINES)} lines)">SVG</button>
+        <button @click=${() => void this.save('png')} title="Save as PNG">PNG</button>
+        <button @click=${() => void this.save('svg')} title="Save as SVG (at most ${fmt(SVG_MAX_LINES)} lines)">SVG</button>
       </div>
       ${this.error || this.glError ? html`<div class="error">${this.error ?? this.glError}</div>` : nothing}
       <div class="plot">

@@ -1,20 +1,10 @@
 /**
  * The chrome of the views drawn as one SVG chart under a toolbar (the matrix
- * and the trellis): host layout, toolbar, tooltip, and text measuring.
+ * and the trellis): host layout, toolbar, tooltip and export buttons.
  */
 
 import { css, html, type TemplateResult } from 'lit';
-import { FONT_FAMILY, toolbarStyles, viewTheme } from './theme.js';
-
-let measureCtx: CanvasRenderingContext2D | null = null;
-
-/** Width in px of `text` in the views' font. */
-export function textWidth(text: string, size: number, bold = false): number {
-  measureCtx ??= document.createElement('canvas').getContext('2d');
-  if (!measureCtx) return text.length * size * 0.6;
-  measureCtx.font = `${bold ? 'bold ' : ''}${size}px ${FONT_FAMILY}`;
-  return measureCtx.measureText(text).width;
-}
+import { boxHostStyles, toolbarStyles, viewTheme } from './theme.js';
 
 /** At most `max` characters, with an ellipsis. */
 export function truncate(text: string, max: number): string {
@@ -25,14 +15,9 @@ export function truncate(text: string, max: number): string {
 export const viewChrome = [
   viewTheme,
   toolbarStyles,
+  boxHostStyles,
   css`
   :host {
-    display: flex;
-    flex-direction: column;
-    box-sizing: border-box;
-    width: 100%;
-    height: 100%;
-    min-width: 0;
     min-height: 200px;
     background: var(--sweep-bg);
     color-scheme: light dark;

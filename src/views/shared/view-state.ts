@@ -5,7 +5,7 @@
  * query (latest wins) and hands every view the new AggregateJson.
  */
 
-import type { QuerySpec } from '../engine/types.js';
+import type { QuerySpec } from '../../engine/types.js';
 
 export type MatrixEncoding = 'count' | 'share' | 'lift';
 

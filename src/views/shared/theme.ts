@@ -224,3 +224,15 @@ export class SizeController implements ReactiveController {
     this.ro = null;
   }
 }
+
+/** A view that fills the box the page gives it: a column of toolbar and chart. */
+export const boxHostStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    box-sizing: border-box;
+    width: 100%;
+    height: 100%;
+    min-width: 0;
+  }
+`;

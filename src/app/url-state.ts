@@ -5,7 +5,7 @@
  * labels and names are percent-encoded where they contain the separators.
  */
 
-import { DEFAULT_VIEW_STATE, type MatrixEncoding, type MatrixScale, type ViewState } from './view-state.js';
+import { DEFAULT_VIEW_STATE, type MatrixEncoding, type MatrixScale, type ViewState } from '../views/shared/view-state.js';
 import { dict } from '../model/dict.js';
 
 const enc = (s: string): string => s.replace(/[%:;|,]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
@@ -84,4 +84,75 @@ export function readViewState(params: URLSearchParams): { state: ViewState; prob
     else problems.push(`mscale must be global or pair, not '${ms}'`);
   }
   return { state, problems };
+}
+
+/** What the page keeps in its address besides what started it (rows, seed, engine, file). */
+export interface Address {
+  view: ViewState;
+  /** The file's column roles the user changed (`roles=`), '' for none. */
+  roles: string;
+  /** Replicates combined (`combine=1`). */
+  combine: boolean;
+  /** The dashboard's layout (`layout=`), '' for the default. */
+  layout: string;
+}
+
+/** Writes an address's keys into `params` (other keys are left alone); defaults and empty values are left out. */
+export function writeAddress(a: Address, params: URLSearchParams): void {
+  writeViewState(a.view, params);
+  const set = (k: string, v: string): void => (v ? params.set(k, v) : params.delete(k));
+  set('roles', a.roles);
+  set('combine', a.combine ? '1' : '');
+  set('layout', a.layout);
+}
+
+/** What AddressWriter needs from the page (a fake in tests). */
+export interface AddressHost {
+  now(): number;
+  /** The current `?…` query string (without '?'). */
+  search(): string;
+  /** Replaces the address's query string (history.replaceState in the page). */
+  replace(search: string): void;
+  setTimeout(f: () => void, ms: number): number;
+  clearTimeout(id: number): void;
+}
+
+/**
+ * Keeps the address following the page. While a brush moves the state
+ * changes every frame, and history.replaceState is costly (browsers throttle
+ * it): the address is rewritten at most every `everyMs`, always catches up
+ * after the last change, and `flush` brings it up to date at once (before
+ * the page says it is idle).
+ */
+export class AddressWriter {
+  private timer = 0;
+  private last = -Infinity;
+
+  constructor(
+    private readonly host: AddressHost,
+    private readonly read: () => Address,
+    private readonly everyMs = 250,
+  ) {}
+
+  /** Writes now. */
+  write(): void {
+    if (this.timer !== 0) this.host.clearTimeout(this.timer);
+    this.timer = 0;
+    this.last = this.host.now();
+    const params = new URLSearchParams(this.host.search());
+    writeAddress(this.read(), params);
+    this.host.replace(params.toString());
+  }
+
+  /** Something in the address changed: written now, or at the end of the current interval. */
+  schedule(): void {
+    const wait = this.last + this.everyMs - this.host.now();
+    if (wait <= 0) this.write();
+    else if (this.timer === 0) this.timer = this.host.setTimeout(() => this.write(), wait);
+  }
+
+  /** A write waiting for its turn is done now. */
+  flush(): void {
+    if (this.timer !== 0) this.write();
+  }
 }

@@ -7,7 +7,7 @@
  * event that the page answers through the coordinator's queue.
  */
 
-import type { QuerySpec, RowNeed, RowsAnswer, RowsQuery } from '../engine/types.js';
+import type { QuerySpec, RowNeed, RowsAnswer, RowsQuery } from '../../engine/types.js';
 
 /** Rows handed to a view: what it asked for, of which query and its answer, and the engine's answer. */
 export interface ShownRows<R> {

@@ -6,7 +6,7 @@
  */
 
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { AggregateJson } from '../engine/output.js';
+import type { AggregateJson } from '../../engine/output.js';
 import { viewChange } from './view-state.js';
 
 /** Why a view has nothing to draw, or null when it has trainings to draw. */
