@@ -40,7 +40,7 @@ export async function timeQuery(session: Session, spec: QuerySpec, incremental: 
     const r = await session.query(q);
     times.push(performance.now() - t0);
     engineTimes.push(r.engineMs);
-    share = r.json.baseline ? r.json.selected / r.json.baseline : 0;
+    share = r.answer.baseline ? r.answer.selected / r.answer.baseline : 0;
   }
   return { first, times, engineTimes, share };
 }

@@ -113,7 +113,7 @@ function renderNow(): void {
   state.explorer = coordinator.state;
   state.busy = coordinator.busy;
   const shown = coordinator.shown;
-  state.result = shown ? { json: shown.result.json, engineMs: shown.result.engineMs, totalMs: shown.totalMs } : null;
+  state.result = shown ? { answer: shown.result.answer, engineMs: shown.result.engineMs, totalMs: shown.totalMs } : null;
   state.rows = { table: coordinator.rows('table'), parallel: coordinator.rows('parallel') };
   state.error = coordinator.error ?? notice;
   render(pageView(state, actions), root);

@@ -1,11 +1,11 @@
 /**
  * The page's HTML: lit templates over plain state. The aggregates are shown by
  * the linked views of src/views (custom elements, registered by views.ts),
- * which get the explorer state and the latest AggregateJson as properties.
+ * which get the explorer state and the latest Answer as properties.
  */
 
 import { html, nothing, type TemplateResult } from 'lit';
-import type { AggregateJson } from '../engine/output.js';
+import type { Answer } from '../engine/answer.js';
 import type { EngineInfo } from '../engine/types.js';
 import type { QueryResult } from '../engine/session.js';
 import type { ShownRows } from '../views/shared/row-events.js';
@@ -53,7 +53,7 @@ export interface PageState {
   error: string | null;
   /** The last load's failure (the sweep before it stays). */
   loadError: string | null;
-  result: { json: AggregateJson; engineMs: number; totalMs: number } | null;
+  result: { answer: Answer; engineMs: number; totalMs: number } | null;
   /** The rows the coordinator got for the views that draw trainings (their declared needs). */
   rows: { readonly table: ShownRows<QueryResult> | null; readonly parallel: ShownRows<QueryResult> | null };
   /** A file is dragged over the page. */
@@ -219,7 +219,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
   >
     ${hidden('filters')
       ? expand('filters', 'Filters', true)
-      : html`<aside class="area-filters panel" data-panel="filters"><sweep-filters .state=${x} .result=${r.json}></sweep-filters></aside>`}
+      : html`<aside class="area-filters panel" data-panel="filters"><sweep-filters .state=${x} .result=${r.answer}></sweep-filters></aside>`}
     ${splitter({
       name: 'filters',
       orientation: 'vertical',
@@ -234,7 +234,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
       ${hidden('histogram')
         ? expand('histogram', 'Histogram')
         : html`<div class="panel panel-histogram" data-panel="histogram">
-            <sweep-histogram class="view-histogram" .state=${x} .result=${r.json}></sweep-histogram>
+            <sweep-histogram class="view-histogram" .state=${x} .result=${r.answer}></sweep-histogram>
           </div>`}
       ${splitter({
         name: 'histogram',
@@ -250,7 +250,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
         ${hidden('matrix')
           ? expand('matrix', 'Option pairs', !pairNone)
           : html`<div class="panel panel-matrix" data-panel="matrix">
-              <sweep-matrix class="view-matrix" .state=${x} .result=${r.json}></sweep-matrix>
+              <sweep-matrix class="view-matrix" .state=${x} .result=${r.answer}></sweep-matrix>
             </div>`}
         ${splitter({
           name: 'matrix',
@@ -268,7 +268,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
         ${hidden('trellis')
           ? expand('trellis', 'Trellis', !pairNone)
           : html`<div class="panel panel-trellis" data-panel="trellis">
-              <sweep-trellis class="view-trellis" .state=${x} .result=${r.json}></sweep-trellis>
+              <sweep-trellis class="view-trellis" .state=${x} .result=${r.answer}></sweep-trellis>
             </div>`}
       </div>
     </div>
@@ -276,7 +276,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
       ${hidden('parallel')
         ? expand('parallel', 'Parallel coordinates')
         : html`<div class="panel panel-parallel" data-panel="parallel">
-            <sweep-parallel class="view-parallel" .sweep=${s.data} .state=${x} .result=${r.json} .rows=${s.rows.parallel}></sweep-parallel>
+            <sweep-parallel class="view-parallel" .sweep=${s.data} .state=${x} .result=${r.answer} .rows=${s.rows.parallel}></sweep-parallel>
           </div>`}
       ${splitter({
         name: 'parallel',
@@ -291,7 +291,7 @@ function dashboard(s: PageState, act: ViewActions, r: NonNullable<PageState['res
       ${hidden('table')
         ? expand('table', 'Selected trainings')
         : html`<div class="panel panel-table" data-panel="table">
-            <sweep-table class="view-table" .sweep=${s.data} .state=${x} .result=${r.json} .rows=${s.rows.table}></sweep-table>
+            <sweep-table class="view-table" .sweep=${s.data} .state=${x} .result=${r.answer} .rows=${s.rows.table}></sweep-table>
           </div>`}
       ${splitter({
         name: 'table',

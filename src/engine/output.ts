@@ -4,9 +4,7 @@
  * codebook.
  */
 
-import type { Sweep } from '../model/sweep.js';
-import type { ResolvedQuery } from './resolve.js';
-import type { MetricStats, RawAggregates } from './types.js';
+import { ALL_LABEL, type Answer } from './answer.js';
 import { dict, dictFrom } from '../model/dict.js';
 
 export interface TrellisCell {
@@ -47,30 +45,23 @@ export interface AggregateJson {
   trellis: TrellisJson;
 }
 
-/** The label of the single pseudo-option used when there is no group or no primary parameter. */
-export const ALL_LABEL = '(all)';
+export { ALL_LABEL, histogramEdges } from './answer.js';
 
-export function histogramEdges(stats: MetricStats, normalize: boolean, bins: number): number[] {
-  const empty = !(stats.globalMin <= stats.globalMax);
-  const lo = normalize || empty ? 0 : stats.globalMin;
-  const hi = normalize || empty ? 1 : stats.globalMax;
-  return Array.from({ length: bins + 1 }, (_, k) => (k === bins ? hi : lo + ((hi - lo) * k) / bins));
-}
-
-export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricStats, raw: RawAggregates): AggregateJson {
-  const P = sweep.params.length;
-  const labels = sweep.params.map((p) => p.labels);
-  const names = sweep.params.map((p) => p.name);
-  const groupLabels = sweep.group >= 0 ? [...labels[sweep.group]] : [ALL_LABEL];
-  const bins = q.bins;
+/**
+ * The answer as labelled JSON: what the CLI prints and the page's automation
+ * API returns. The views read the Answer itself; this is built only when a
+ * client asks for the JSON (every pair table as nested dicts is not free).
+ */
+export function toAggregateJson(answer: Answer): AggregateJson {
+  const { params, raw, bins } = answer;
+  const P = params.length;
+  const labels = params.map((p) => p.options);
+  const names = params.map((p) => p.name);
+  const groupLabels = [...answer.groups];
   const histRows = (h: Uint32Array): number[][] => groupLabels.map((_, g) => Array.from(h.subarray(g * bins, (g + 1) * bins)));
 
   const optionCounts = dict<Record<string, number>>();
-  let off = 0;
-  for (let p = 0; p < P; p++) {
-    optionCounts[names[p]] = dictFrom(labels[p].map((l, o) => [l, raw.optionSelected[off + o]] as const));
-    off += labels[p].length;
-  }
+  for (let p = 0; p < P; p++) optionCounts[names[p]] = dictFrom(labels[p].map((l, o) => [l, answer.optionSelected(p, o)] as const));
 
   const pairCounts: PairCountsJson = dict();
   const baselinePairCounts: PairCountsJson = dict();
@@ -78,13 +69,11 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
     pairCounts[n] = dict();
     baselinePairCounts[n] = dict();
   }
-  off = 0;
   for (let a = 0; a < P; a++)
     for (let b = a + 1; b < P; b++) {
-      const cb = labels[b].length;
-      for (const [src, dst] of [
-        [raw.pairSelected, pairCounts],
-        [raw.pairBaseline, baselinePairCounts],
+      for (const [count, dst] of [
+        [(i: number, j: number) => answer.pairSelected(a, b, i, j), pairCounts],
+        [(i: number, j: number) => answer.pairBaseline(a, b, i, j), baselinePairCounts],
       ] as const) {
         const ab = dict<Record<string, number>>();
         const ba = dict<Record<string, number>>();
@@ -92,7 +81,7 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
         labels[a].forEach((la, i) => {
           ab[la] = dict();
           labels[b].forEach((lb, j) => {
-            const v = src[off + i * cb + j];
+            const v = count(i, j);
             ab[la][lb] = v;
             ba[lb][la] = v;
           });
@@ -100,33 +89,23 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
         dst[names[a]][names[b]] = ab;
         dst[names[b]][names[a]] = ba;
       }
-      off += labels[a].length * cb;
     }
 
-  const primaryLabels = q.primary >= 0 ? labels[q.primary] : [ALL_LABEL];
-  const secondaryLabels = q.secondary >= 0 ? labels[q.secondary] : null;
-  const nS = secondaryLabels ? secondaryLabels.length : 1;
-  const cells = Math.max(1, primaryLabels.length) * nS;
-  const cell = (i: number): TrellisCell => {
-    const n = raw.trellisCount[i];
-    return { count: n, mean: n === 0 ? null : raw.trellisSum[i] / n };
-  };
+  const primaryLabels = answer.primary >= 0 ? labels[answer.primary] : [ALL_LABEL];
+  const secondaryLabels = answer.secondary >= 0 ? labels[answer.secondary] : null;
   const trellis: TrellisJson = dict();
-  off = 0;
   for (let p = 0; p < P; p++) {
     const byOption = dict<Record<string, TrellisCell | Record<string, TrellisCell>>>();
     labels[p].forEach((lo, o) => {
       const byPrimary = dict<TrellisCell | Record<string, TrellisCell>>();
       primaryLabels.forEach((lp, i) => {
-        const base = off + o * cells + i * nS;
         byPrimary[lp] = secondaryLabels
-          ? dictFrom(secondaryLabels.map((ls, s) => [ls, cell(base + s)] as const))
-          : cell(base);
+          ? dictFrom(secondaryLabels.map((ls, s) => [ls, answer.trellis(p, o, i, s)] as const))
+          : answer.trellis(p, o, i);
       });
       byOption[lo] = byPrimary;
     });
     trellis[names[p]] = byOption;
-    off += labels[p].length * cells;
   }
 
   return {
@@ -134,17 +113,17 @@ export function toAggregateJson(sweep: Sweep, q: ResolvedQuery, stats: MetricSta
     missing: raw.missing,
     baseline: raw.baseline,
     selected: raw.selected,
-    metric: sweep.metrics[q.metric].name,
-    ...(sweep.metrics[q.metric].lowerIsBetter ? { lowerIsBetter: true as const } : {}),
-    normalize: q.normalize,
-    range: q.range ? [q.range[0], q.range[1]] : null,
-    group: sweep.group >= 0 ? names[sweep.group] : null,
-    primary: q.primary >= 0 ? names[q.primary] : null,
-    secondary: q.secondary >= 0 ? names[q.secondary] : null,
-    params: sweep.params.map((p) => ({ name: p.name, options: [...p.labels] })),
+    metric: answer.metric,
+    ...(answer.lowerIsBetter ? { lowerIsBetter: true as const } : {}),
+    normalize: answer.normalize,
+    range: answer.range ? [answer.range[0], answer.range[1]] : null,
+    group: answer.group >= 0 ? names[answer.group] : null,
+    primary: answer.primary >= 0 ? names[answer.primary] : null,
+    secondary: answer.secondary >= 0 ? names[answer.secondary] : null,
+    params: params.map((p) => ({ name: p.name, options: [...p.options] })),
     histogram: {
       groups: groupLabels,
-      edges: histogramEdges(stats, q.normalize, bins),
+      edges: [...answer.edges],
       baseline: histRows(raw.histBaseline),
       selected: histRows(raw.histSelected),
     },

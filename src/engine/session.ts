@@ -1,6 +1,7 @@
 /**
  * A sweep on an engine: packs the codes once, keeps per-metric statistics,
- * and answers user queries as raw aggregates and labelled JSON.
+ * and answers user queries as raw aggregates, an Answer for the views and
+ * (on request) labelled JSON.
  */
 
 import { allocF32, allocU32, findMetric, findParam, validateSweep, type Sweep } from '../model/sweep.js';
@@ -10,16 +11,40 @@ import { compilePlan, compileSelect } from './plan.js';
 import { marginalize } from './marginalize.js';
 import { resolveQuery, type ResolvedQuery } from './resolve.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
+import { Answer } from './answer.js';
 import { BrushCache } from './brush-cache.js';
 import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
 
 export interface QueryResult {
-  query: ResolvedQuery;
-  stats: MetricStats;
-  raw: RawAggregates;
-  json: AggregateJson;
+  readonly query: ResolvedQuery;
+  readonly stats: MetricStats;
+  readonly raw: RawAggregates;
+  /** What the views read: the counts with the sweep's names and labels. */
+  readonly answer: Answer;
+  /** The answer as labelled JSON (CLI, automation API): built on first read, then kept. */
+  readonly json: AggregateJson;
   /** Milliseconds the engine took. */
-  engineMs: number;
+  readonly engineMs: number;
+}
+
+/**
+ * A query's result whose JSON is formatted only when read: the page draws
+ * from the Answer, and building 66 pair tables as nested dicts per brush
+ * frame would cost the main thread for nothing.
+ */
+class LazyQueryResult implements QueryResult {
+  private formatted: AggregateJson | null = null;
+  constructor(
+    readonly query: ResolvedQuery,
+    readonly stats: MetricStats,
+    readonly raw: RawAggregates,
+    readonly answer: Answer,
+    readonly engineMs: number,
+  ) {}
+
+  get json(): AggregateJson {
+    return (this.formatted ??= toAggregateJson(this.answer));
+  }
 }
 
 /**
@@ -187,6 +212,6 @@ export class Session {
     if (plan.countOnly >= 0) this.brushQueries++;
     if (plan.ranges) this.rangeQueries++;
     const raw = marginalize(this.sweep.rows, plan, shape, counts);
-    return { query, stats, raw, json: toAggregateJson(this.sweep, query, stats, raw), engineMs };
+    return new LazyQueryResult(query, stats, raw, Answer.of(this.sweep, query, stats, raw), engineMs);
   }
 }

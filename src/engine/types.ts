@@ -4,8 +4,9 @@ import type { RowOrder } from './row-order.js';
  * The engine contract. Both engines (WebGPU and worker CPU) take a compiled
  * `KernelPlan` and return `TableCounts`. Around them: `resolve.ts` checks a
  * user-facing `QuerySpec` against the sweep, `plan.ts` compiles it into a
- * plan, `marginalize.ts` turns the counts into `RawAggregates`, and
- * `output.ts` into labelled JSON (`session.ts` runs the sequence).
+ * plan, `marginalize.ts` turns the counts into `RawAggregates`, `answer.ts`
+ * names them by the sweep's labels for the views, and `output.ts` formats
+ * that as labelled JSON (`session.ts` runs the sequence).
  */
 
 /** A query as the CLI's options in JSON form; every field optional. */

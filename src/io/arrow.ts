@@ -47,7 +47,7 @@ import {
   vectorFromArray,
   type Data,
 } from 'apache-arrow';
-import { MAX_BINS, MISSING_LABEL, binNumeric, type BinMode, type Binned } from '../model/binning.js';
+import { MAX_PARAM_BINS, MISSING_LABEL, binNumeric, type BinMode, type Binned } from '../model/binning.js';
 import { MAX_OPTIONS, SweepError, allocF32, allocU8, type Param, type Sweep } from '../model/sweep.js';
 import { NOT_A_NUMBER, parseNumber } from './csv.js';
 import { libraryDetail } from './text.js';
@@ -127,7 +127,7 @@ export function sweepToArrow(sweep: Sweep): Uint8Array {
  */
 function spellingsOf(p: Param, values: Float32Array, rows: number): [number, string][] | null {
   const { labels, codes } = p;
-  if (labels.length > MAX_BINS + 1 || values.length < rows || codes.length < rows) return null;
+  if (labels.length > MAX_PARAM_BINS + 1 || values.length < rows || codes.length < rows) return null;
   const byCode = new Float64Array(labels.length).fill(NaN);
   for (let i = 0; i < rows; i++) {
     const v = values[i];
@@ -173,10 +173,10 @@ function binningOf(sweep: Sweep): BinMode | undefined {
     const values = p.values;
     if (p.kind !== 'numeric' || !values || values.length !== rows || p.labels.length <= 1) continue;
     scratch ??= new Uint8Array(rows);
-    const width = binNumeric(values, MAX_BINS, scratch, 'width');
+    const width = binNumeric(values, MAX_PARAM_BINS, scratch, 'width');
     if (!width.edges || width.log) continue;
     if (sameBins(width, p, rows)) return 'width';
-    if (sameBins(binNumeric(values, MAX_BINS, scratch, 'quantile'), p, rows)) return 'quantile';
+    if (sameBins(binNumeric(values, MAX_PARAM_BINS, scratch, 'quantile'), p, rows)) return 'quantile';
   }
   return undefined;
 }
@@ -259,7 +259,7 @@ function writtenOf(raw: string, values: Float32Array): Map<number, string> | nul
   } catch {
     return null;
   }
-  if (!Array.isArray(pairs) || pairs.length > MAX_BINS) return null;
+  if (!Array.isArray(pairs) || pairs.length > MAX_PARAM_BINS) return null;
   const spelled = new Map<number, string>();
   for (const pair of pairs as unknown[]) {
     if (!Array.isArray(pair) || pair.length !== 2) return null;

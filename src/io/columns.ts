@@ -7,7 +7,7 @@
  * Browser-safe: no Node modules.
  */
 
-import { MAX_BINS, MISSING_LABEL } from '../model/binning.js';
+import { MAX_PARAM_BINS, MISSING_LABEL } from '../model/binning.js';
 import { allocF32, allocU8 } from '../model/sweep.js';
 import { NOT_A_NUMBER, parseNumber } from './csv.js';
 import { TextDict, finishText, type TextColumn } from './table.js';
@@ -26,13 +26,13 @@ function labelNumber(label: string): number {
 /**
  * A Float32 column of a length not known in advance (NaN-filled as it grows).
  * Values set with `setWritten` (numbers read from text: JSON) keep each
- * distinct value's first spelling while there are at most MAX_BINS of them
+ * distinct value's first spelling while there are at most MAX_PARAM_BINS of them
  * (`written()`, as NumericColumn.written); values set with `set` (binary
  * formats) have none.
  */
 export class NumberBuilder {
   values: Float32Array;
-  /** Distinct finite value (-0 as 0) → first spelling; null once there are more than MAX_BINS. */
+  /** Distinct finite value (-0 as 0) → first spelling; null once there are more than MAX_PARAM_BINS. */
   private spelled: Map<number, string> | null = new Map();
   /** Whether some finite value came with its spelling, and whether one came without. */
   private spelling = false;
@@ -74,7 +74,7 @@ export class NumberBuilder {
       this.prevKey = key;
       return;
     }
-    if (spelled.size === MAX_BINS) {
+    if (spelled.size === MAX_PARAM_BINS) {
       this.spelled = null;
       return;
     }
@@ -86,7 +86,7 @@ export class NumberBuilder {
 
   /**
    * Each distinct value of the first `rows` as first written, when every
-   * finite one came with its spelling and there are at most MAX_BINS; else null.
+   * finite one came with its spelling and there are at most MAX_PARAM_BINS; else null.
    */
   written(rows: number): Map<number, string> | null {
     const spelled = this.spelled;

@@ -16,14 +16,14 @@
  *
  * Columns grow as rows arrive. Numbers' spellings (`written`) are recorded on
  * the fly: the first spelling (trimmed) of each distinct float32 value while a
- * column has at most MAX_BINS of them, which is what csv.ts's `spellings`
+ * column has at most MAX_PARAM_BINS of them, which is what csv.ts's `spellings`
  * finds by re-reading rows. Text columns keep each row's dictionary id, so
  * `cells()` and `numbers()` work without the bytes.
  *
  * The one difference from readCsvColumns: when a numeric column meets text
  * part-way, the whole-buffer reader reads the rows before again, as written;
  * here those bytes are gone, so those rows become text from the recorded
- * spelling of their number when the column still had spellings (≤ MAX_BINS
+ * spelling of their number when the column still had spellings (≤ MAX_PARAM_BINS
  * distinct values), else the shortest float32 decimal (formatFloat32); a
  * missing value (empty, `NA`, `nan`, ...) before that row becomes the empty
  * (missing) cell. So `0.50` may read `0.5`, and `NA` reads as missing, in such
@@ -43,7 +43,7 @@
  * Browser-safe: no Node modules.
  */
 
-import { MAX_BINS } from '../model/binning.js';
+import { MAX_PARAM_BINS } from '../model/binning.js';
 import { SweepError, allocF32, allocU8 } from '../model/sweep.js';
 import {
   DELIMITERS,
@@ -211,7 +211,7 @@ export class CsvStreamReader {
   private ids: (Int32Array | null)[] = [];
   private emptyId = new Int32Array(0);
   private flipRow = new Int32Array(0);
-  /** Spellings: per column up to MAX_BINS values (spellVals[c * MAX_BINS + k]) and their spellings; spellCount -1: more values. */
+  /** Spellings: per column up to MAX_PARAM_BINS values (spellVals[c * MAX_PARAM_BINS + k]) and their spellings; spellCount -1: more values. */
   private spellVals = new Float64Array(0);
   private spellStr: string[][] = [];
   private spellCount = new Int32Array(0);
@@ -396,7 +396,7 @@ export class CsvStreamReader {
     this.ids = names.map(() => null);
     this.emptyId = new Int32Array(ncols).fill(-1);
     this.flipRow = new Int32Array(ncols);
-    this.spellVals = new Float64Array(ncols * MAX_BINS);
+    this.spellVals = new Float64Array(ncols * MAX_PARAM_BINS);
     this.spellStr = names.map(() => []);
     this.spellCount = new Int32Array(ncols);
 
@@ -529,9 +529,9 @@ export class CsvStreamReader {
     const n = this.spellCount[col];
     if (n < 0) return;
     const vals = this.spellVals;
-    const base = col * MAX_BINS;
+    const base = col * MAX_PARAM_BINS;
     for (let k = 0; k < n; k++) if (vals[base + k] === f) return;
-    if (n === MAX_BINS) {
+    if (n === MAX_PARAM_BINS) {
       this.spellCount[col] = -1;
       this.spellStr[col] = [];
       return;
@@ -554,7 +554,7 @@ export class CsvStreamReader {
     this.ids[col] = new Int32Array(this.capacity);
     const n = this.spellCount[col];
     const spelled = new Map<number, string>();
-    for (let k = 0; k < n; k++) spelled.set(this.spellVals[col * MAX_BINS + k], this.spellStr[col][k]);
+    for (let k = 0; k < n; k++) spelled.set(this.spellVals[col * MAX_PARAM_BINS + k], this.spellStr[col][k]);
     const enc = new TextEncoder();
     const bytes = new Map<number, Uint8Array>();
     for (let r = 0; r < row; r++) {
@@ -610,8 +610,8 @@ export class CsvStreamReader {
             (nums[col] as Float32Array)[row] = x;
             const n = spellCount[col];
             if (n >= 0) {
-              // Known values inline; a new one (or one more than MAX_BINS) in spell().
-              const base = col * MAX_BINS;
+              // Known values inline; a new one (or one more than MAX_PARAM_BINS) in spell().
+              const base = col * MAX_PARAM_BINS;
               let k = 0;
               while (k < n && spellVals[base + k] !== x) k++;
               if (k === n) this.spell(col, x, buf, tok.ns, tok.ne);
@@ -882,7 +882,7 @@ export class CsvStreamReader {
         let written: Map<number, string> | null = null;
         if (n >= 0) {
           written = new Map();
-          for (let k = 0; k < n; k++) written.set(this.spellVals[c * MAX_BINS + k], this.spellStr[c][k]);
+          for (let k = 0; k < n; k++) written.set(this.spellVals[c * MAX_PARAM_BINS + k], this.spellStr[c][k]);
         }
         columns.push({ kind: 'numeric', name: colName, values: exact(nums[c] as Float32Array, allocF32), written });
       } else if (kind[c] === TEXT) {

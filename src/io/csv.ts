@@ -16,7 +16,7 @@
  *   UTF-8 in text cells is shown as U+FFFD and counted in a note; a NUL byte
  *   or a known binary signature is refused;
  * - numbers keep their spelling (`NumericColumn.written`) while a column has
- *   at most MAX_BINS distinct values; digit strings with leading zeros
+ *   at most MAX_PARAM_BINS distinct values; digit strings with leading zeros
  *   (`007`) are text;
  * - repairs, each in a note: duplicate column names renamed (`a_1`), empty
  *   names called `column2`, short rows padded with missing values, an
@@ -28,7 +28,7 @@
  * Browser-safe: no Node modules (see `load.ts` for files).
  */
 
-import { MAX_BINS, MISSING_LABEL } from '../model/binning.js';
+import { MAX_PARAM_BINS, MISSING_LABEL } from '../model/binning.js';
 import { SweepError, allocF32, allocU8, type Sweep } from '../model/sweep.js';
 import { TextDict, buildSweep, finishText, writeFloat32, type LoadOptions, type RawColumn, type TextColumn } from './table.js';
 import { invalidUtf8, utf8Text } from './text.js';
@@ -909,7 +909,7 @@ const CHECKPOINT = 1024;
 
 /**
  * How the numbers of the `numeric` columns were first written, for each column
- * with at most MAX_BINS distinct values (by index; absent for the others). The
+ * with at most MAX_PARAM_BINS distinct values (by index; absent for the others). The
  * distinct values and the row of each one's first appearance come from the
  * float32 columns; the spellings from reading just those rows again, from the
  * checkpoint before each (every CHECKPOINT-th row's position and line).
@@ -929,7 +929,7 @@ function spellings(
   // Requests: row * ncols + col → the value to spell.
   const wanted = new Map<number, number>();
   const table = new Int32Array(64);
-  const keys = new Uint32Array(MAX_BINS);
+  const keys = new Uint32Array(MAX_PARAM_BINS);
   for (const c of numeric) {
     const v = nums[c];
     const bits = new Uint32Array(v.buffer, v.byteOffset, rows);
@@ -945,7 +945,7 @@ function spellings(
       for (;;) {
         const k = table[h];
         if (k < 0) {
-          if (n === MAX_BINS) ok = false;
+          if (n === MAX_PARAM_BINS) ok = false;
           else {
             keys[n] = b;
             table[h] = n++;

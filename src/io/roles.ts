@@ -35,7 +35,7 @@
  * Browser-safe and pure: no Node modules.
  */
 
-import { MAX_BINS, MISSING_LABEL, type BinMode } from '../model/binning.js';
+import { MAX_PARAM_BINS, MISSING_LABEL, type BinMode } from '../model/binning.js';
 import { MAX_OPTIONS, SweepError, allocF32, allocU8, type ColumnInfo, type ColumnRole } from '../model/sweep.js';
 import { TextBuilder } from './columns.js';
 import { compareLabels, type FileDefaults, type NumericColumn, type RawColumn, type TextColumn } from './table.js';
@@ -440,7 +440,7 @@ function expandDicts(c: TextColumn, rows: number, file: string, notes: string[])
         if (!many && Number.isFinite(x) && v && isPyNumber(v)) {
           const key0 = x === 0 ? 0 : x;
           if (!written.has(key0)) {
-            if (written.size === MAX_BINS) many = true;
+            if (written.size === MAX_PARAM_BINS) many = true;
             else written.set(key0, v.text);
           }
         }
@@ -1122,14 +1122,14 @@ export function inferRoles(
     for (const x of params()) {
       const nc = named[x];
       const c = nc.col;
-      if (nc.side === 'param' || c.kind !== 'numeric' || !integerValued(c.values) || factOf(x).distinct <= MAX_BINS || factOf(x).more) continue;
+      if (nc.side === 'param' || c.kind !== 'numeric' || !integerValued(c.values) || factOf(x).distinct <= MAX_PARAM_BINS || factOf(x).more) continue;
       const xi = idsOf(x);
       if (!xi) continue;
       const determined: number[] = [];
       for (const p of params()) {
         if (p === x) continue;
         const pc = named[p].col;
-        if (pc.kind === 'numeric' && factOf(p).distinct > MAX_BINS) continue;
+        if (pc.kind === 'numeric' && factOf(p).distinct > MAX_PARAM_BINS) continue;
         const pi = idsOf(p);
         if (!pi) continue;
         const first = new Int32Array(xi.count).fill(-1);

@@ -8,7 +8,7 @@
  * Browser-safe: no Node modules.
  */
 
-import { MISSING_LABEL, MAX_BINS, binNumeric, type BinMode, type Binned } from '../model/binning.js';
+import { MISSING_LABEL, MAX_PARAM_BINS, binNumeric, type BinMode, type Binned } from '../model/binning.js';
 import { MAX_OPTIONS, SweepError, allocF32, allocU8, validateSweep, type ColumnInfo, type Metric, type Param, type Replicate, type Sweep } from '../model/sweep.js';
 import { binsPhrase, filterRows, inferRoles, prepareColumns, type RolePlan } from './roles.js';
 
@@ -38,7 +38,7 @@ export interface NumericColumn {
   readonly values: Float32Array;
   /**
    * Each distinct value as first written in a text file (`0.0`, `1e-4`), while the
-   * column has at most MAX_BINS distinct values; null or absent otherwise (binary
+   * column has at most MAX_PARAM_BINS distinct values; null or absent otherwise (binary
    * formats, or more distinct values). Parameters keep these as their labels.
    */
   readonly written?: ReadonlyMap<number, string> | null;
@@ -372,7 +372,7 @@ export function binFloat32(
   mode: BinMode = 'width',
   written?: ReadonlyMap<number, string> | null,
 ): Binned {
-  const b = binNumeric(values, MAX_BINS, out, mode);
+  const b = binNumeric(values, MAX_PARAM_BINS, out, mode);
   if (!b.edges)
     b.labels = b.labels.map((l) => {
       if (l === MISSING_LABEL) return l;

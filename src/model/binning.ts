@@ -13,7 +13,8 @@
 
 import { MAX_OPTIONS } from './sweep.js';
 
-export const MAX_BINS = 16;
+/** Bins of a numeric parameter with more distinct values than this (its options; the histogram's bins are MAX_HISTOGRAM_BINS). */
+export const MAX_PARAM_BINS = 16;
 export const MISSING_LABEL = '(missing)';
 
 /** How values are binned when there are more distinct values than bins (log spacing takes precedence when it applies). */
@@ -118,7 +119,7 @@ function fewFloat32(values: Float32Array, maxBins: number, codes: Uint8Array): B
   return { labels, codes };
 }
 
-export function binNumeric(values: ArrayLike<number>, maxBins = MAX_BINS, out?: Uint8Array, mode: BinMode = 'width'): Binned {
+export function binNumeric(values: ArrayLike<number>, maxBins = MAX_PARAM_BINS, out?: Uint8Array, mode: BinMode = 'width'): Binned {
   const n = values.length;
   const codes = out ?? new Uint8Array(n);
   if (values instanceof Float32Array && maxBins < 255 && values.byteOffset % 4 === 0) {

@@ -14,7 +14,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import { viewTheme } from './shared/theme.js';
 import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
 import { fmtInt } from './shared/format.js';
-import type { AggregateJson } from '../engine/output.js';
+import type { Answer } from '../engine/answer.js';
 import { categorical } from './shared/palette.js';
 import { DEFAULT_VIEW_STATE, viewChange, type ViewState } from './shared/view-state.js';
 import { DeferredView } from './shared/job.js';
@@ -41,7 +41,7 @@ export class SweepFilters extends DeferredView {
     state: { attribute: false },
   };
 
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   declare state: ViewState;
 
   constructor() {
@@ -266,15 +266,14 @@ export class SweepFilters extends DeferredView {
             </button>`}
         ${emptyNotice(r)}
       </div>
-      <div class="params">${r.params.map((p) => this.param(r, p.name, p.options))}</div>`;
+      <div class="params">${r.params.map((p, i) => this.param(r, i, p.name, p.options))}</div>`;
   }
 
-  private param(r: AggregateJson, name: string, options: readonly string[]): TemplateResult {
+  private param(r: Answer, index: number, name: string, options: readonly string[]): TemplateResult {
     const allowed = this.allowedOf(name, options);
     const all = allowed.size === options.length;
-    const isGroup = r.group === name;
+    const isGroup = r.group === index;
     const id = `param-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    const counts = r.optionCounts[name] ?? {};
     return html`<div class="param" role="group" aria-labelledby=${id} data-param=${name}>
       <div class="head">
         <span class="name" id=${id} title=${name}>${name}</span>
@@ -283,16 +282,17 @@ export class SweepFilters extends DeferredView {
           aria-label="allow all options of ${name}">all</button>
       </div>
       <div class="options">
-        ${options.map((o) => {
+        ${options.map((o, i) => {
           const on = allowed.has(o);
-          const g = isGroup ? r.histogram.groups.indexOf(o) : -1;
+          // the group's options are the histogram's stacks, in the same order: the same colour
+          const g = isGroup ? i : -1;
           return html`<span class="chip">
             <button
               type="button"
               class="opt"
               data-option=${o}
               aria-pressed=${String(on)}
-              title="${o}: ${fmtInt(counts[o] ?? 0)} selected · click to ${on ? 'leave out' : 'allow'}, Alt+click for only this"
+              title="${o}: ${fmtInt(r.optionSelected(index, i))} selected · click to ${on ? 'leave out' : 'allow'}, Alt+click for only this"
               @click=${(e: MouseEvent) => this.toggle(name, options, o, e.altKey)}
             >
               ${g >= 0 ? html`<span class="dot" style="background:${categorical(g)}"></span>` : nothing}<span class="label">${o}</span>

@@ -24,7 +24,7 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { boxHostStyles, ColorSchemeController, FONT_FAMILY, SizeController, toolbarStyles, viewTheme, type ViewTheme as Theme } from './shared/theme.js';
 import { fmtInt } from './shared/format.js';
-import type { AggregateJson } from '../engine/output.js';
+import type { Answer } from '../engine/answer.js';
 import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
 import { exportFile, svgBlob, svgToPng } from './shared/export.js';
 import { textWidth } from './shared/measure.js';
@@ -85,6 +85,12 @@ interface Drag {
 
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
+/** Whether any row of stack g passes the filters (a stack without is listed dimmed). */
+function hasBaseline(r: Answer, g: number): boolean {
+  for (let b = 0; b < r.bins; b++) if (r.histBaseline(g, b) > 0) return true;
+  return false;
+}
+
 function fmtCount(n: number): string {
   return Math.abs(n) >= 10_000 ? compact.format(n) : fmtInt(n);
 }
@@ -106,7 +112,7 @@ export class SweepHistogram extends LitElement {
   };
 
   /** The aggregates to draw (null: nothing yet). */
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   /** The view state: `normalize` and `range` are read. */
   declare state: ViewState;
   /** Height of the chart in px; 0: the height the page gives the element, less the toolbar and the hint. */
@@ -276,20 +282,20 @@ export class SweepHistogram extends LitElement {
 
   // ---- geometry ---------------------------------------------------------
 
-  private layout(result: AggregateJson, theme: Theme): Frame {
+  private layout(result: Answer, theme: Theme): Frame {
     const width = Math.max(240, this._width);
     const height = Math.max(MIN_CHART_H, this.plotHeight > 0 ? this.plotHeight : this._height);
-    const edges = result.histogram.edges;
+    const edges = result.edges;
     const bins = Math.max(1, edges.length - 1);
     const left = 62;
     const right = width - 18;
 
     // Legend rows above the plot, wrapped to the width.
     // A group with nothing passing the filters is listed dimmed.
-    const items: LegendItem[] = result.histogram.groups.map((label, g) => ({
+    const items: LegendItem[] = result.groups.map((label, g) => ({
       label,
       colour: groupColour(g, theme),
-      opacity: (result.histogram.baseline[g] ?? []).some((n) => n > 0) ? 1 : 0.35,
+      opacity: hasBaseline(result, g) ? 1 : 0.35,
       group: g,
       width: 18 + textWidth(label, 12) + 18,
     }));
@@ -520,9 +526,9 @@ export class SweepHistogram extends LitElement {
   protected override render(): TemplateResult {
     const r = this.result;
     const normalize = this.state?.normalize ?? r?.normalize ?? true;
-    const groupWord = r?.group ?? 'group';
+    const groupWord = r?.groupName ?? 'group';
     const toolbar = html`<div class="toolbar">
-      <span class="title">${r ? `${r.metric}${r.lowerIsBetter ? ' (lower is better)' : ''} by ${r.group ?? 'all trainings'}` : 'Histogram'}</span>
+      <span class="title">${r ? `${r.metric}${r.lowerIsBetter ? ' (lower is better)' : ''} by ${r.groupName ?? 'all trainings'}` : 'Histogram'}</span>
       <span class="switch" role="group" aria-label="x axis">
         <button type="button" data-normalize="false" aria-pressed=${String(!normalize)} @click=${() => this.setNormalize(false)}>Raw</button>
         <button type="button" data-normalize="true" aria-pressed=${String(normalize)} @click=${() => this.setNormalize(true)}>
@@ -534,7 +540,7 @@ export class SweepHistogram extends LitElement {
         <button type="button" data-export="png" ?disabled=${!r} @click=${() => void this.onExport('png')} title="Download the chart as PNG">PNG</button>
       </span>
     </div>`;
-    if (!r || r.histogram.edges.length < 2 || this._width === 0) {
+    if (!r || r.edges.length < 2 || this._width === 0) {
       this.frame = null;
       return this.frameWith(toolbar, html`<div class="empty">${r ? '' : 'No data yet'}</div>`, nothing, nothing);
     }
@@ -596,7 +602,7 @@ export class SweepHistogram extends LitElement {
   }
 
   /** The empty notice over the plot when nothing passes the filters or the metric has no values (see empty.ts). */
-  private notice(f: Frame, r: AggregateJson): TemplateResult | typeof nothing {
+  private notice(f: Frame, r: Answer): TemplateResult | typeof nothing {
     const why = emptiness(r);
     if (why === null) return nothing;
     return html`<div class="notice" data-why=${why}
@@ -621,22 +627,22 @@ export class SweepHistogram extends LitElement {
     return svg`<g class="legend">${out}</g>`;
   }
 
-  private yMax(r: AggregateJson): number {
-    const B = r.histogram.edges.length - 1;
+  private yMax(r: Answer): number {
+    const B = r.edges.length - 1;
     let max = 0;
     for (let b = 0; b < B; b++) {
       let s = 0;
-      for (const row of r.histogram.baseline) s += row[b] ?? 0;
+      for (let g = 0; g < r.groups.length; g++) s += r.histBaseline(g, b);
       if (s > max) max = s;
     }
     return max;
   }
 
-  private yTop(f: Frame, r: AggregateJson): { top: number; ticks: number[] } {
+  private yTop(f: Frame, r: Answer): { top: number; ticks: number[] } {
     return countTicks(this.yMax(r), Math.max(2, Math.floor((f.bottom - f.top) / 45)));
   }
 
-  private yAxis(f: Frame, r: AggregateJson, theme: Theme): SVGTemplateResult {
+  private yAxis(f: Frame, r: Answer, theme: Theme): SVGTemplateResult {
     const { top, ticks } = this.yTop(f, r);
     const y = (v: number): number => f.bottom - (v / top) * (f.bottom - f.top);
     const midY = (f.top + f.bottom) / 2;
@@ -651,23 +657,22 @@ export class SweepHistogram extends LitElement {
     </g>`;
   }
 
-  private bars(f: Frame, r: AggregateJson, theme: Theme): SVGTemplateResult {
+  private bars(f: Frame, r: Answer, theme: Theme): SVGTemplateResult {
     const { top } = this.yTop(f, r);
-    const h = r.histogram;
     const B = f.bins;
     const scale = (f.bottom - f.top) / top;
     const faded: SVGTemplateResult[] = [];
     const full: SVGTemplateResult[] = [];
     for (let b = 0; b < B; b++) {
-      const x0 = this.xOf(f, h.edges[b]);
-      const x1 = this.xOf(f, h.edges[b + 1]);
+      const x0 = this.xOf(f, r.edges[b]);
+      const x1 = this.xOf(f, r.edges[b + 1]);
       const gap = x1 - x0 >= 4 ? 1 : 0;
       const x = x0 + gap / 2;
       const w = Math.max(0.5, x1 - x0 - gap);
       let base = 0;
-      h.groups.forEach((_, g) => {
-        const nb = h.baseline[g]?.[b] ?? 0;
-        const ns = Math.min(nb, h.selected[g]?.[b] ?? 0);
+      r.groups.forEach((_, g) => {
+        const nb = r.histBaseline(g, b);
+        const ns = Math.min(nb, r.histSelected(g, b));
         const colour = groupColour(g, theme);
         const y0 = f.bottom - base * scale;
         if (nb > ns)
@@ -684,10 +689,10 @@ export class SweepHistogram extends LitElement {
     return svg`<g class="bars">${faded}${full}</g>`;
   }
 
-  private xAxis(f: Frame, r: AggregateJson, theme: Theme): SVGTemplateResult {
+  private xAxis(f: Frame, r: Answer, theme: Theme): SVGTemplateResult {
     const ticks = niceTicks(f.d0, f.d1, Math.max(2, Math.floor((f.right - f.left) / 80)));
     const decimals = ticks.length > 1 ? stepDecimals(ticks[1] - ticks[0]) : valueDecimals(f.d1 - f.d0);
-    const title = r.normalize ? `${r.metric}, normalized per ${r.group ?? 'group'}: (x − min) / (max − min)` : r.metric;
+    const title = r.normalize ? `${r.metric}, normalized per ${r.groupName ?? 'group'}: (x − min) / (max − min)` : r.metric;
     return svg`<g class="x-axis">
       <line x1=${f.left} x2=${f.right} y1=${f.bottom} y2=${f.bottom} stroke=${theme.muted}></line>
       ${ticks.map(

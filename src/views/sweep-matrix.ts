@@ -51,7 +51,7 @@
 
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import type { AggregateJson } from '../engine/output.js';
+import type { Answer } from '../engine/answer.js';
 import { exportButtons, tooltipStyle, truncate, viewChrome } from './shared/chrome.js';
 import { emptyNotice, emptyStyles } from './shared/empty.js';
 import { exportFile, svgBlob, svgToPng } from './shared/export.js';
@@ -100,7 +100,7 @@ interface MatrixModel {
   rowOff: Int32Array;
   /** Selected count per cell. */
   count: Float64Array;
-  /** Baseline count per cell; NaN when unknown. */
+  /** Baseline count per cell. */
   base: Float64Array;
   /** The parameter pair of each cell: row parameter * P + column parameter. */
   pair: Int32Array;
@@ -108,7 +108,7 @@ interface MatrixModel {
   pairMax: Float64Array;
   /** Largest selected count of all cells (at least 1). */
   maxAll: number;
-  /** Per entry: the option's selected count and its baseline count (NaN when unknown). */
+  /** Per entry: the option's selected count and its baseline count (the engine's, even for a lone parameter). */
   optSel: Float64Array;
   optBase: Float64Array;
   /** Per parameter: the full length of its option bars (its largest baseline option count, at least 1). */
@@ -117,29 +117,7 @@ interface MatrixModel {
   baseline: number;
 }
 
-/**
- * Every option's count among the trainings that pass the filters, by
- * parameter: the AggregateJson has them only inside the pair tables, so one
- * table of each parameter (with the parameter that has the fewest options) is
- * summed over the other parameter's options; every training has exactly one.
- * A parameter with no other parameter to pair with has none (NaN).
- */
-export function baselineOptionCounts(r: AggregateJson): number[][] {
-  return r.params.map((p, pi) => {
-    let other: (typeof r.params)[number] | null = null;
-    for (const [qi, q] of r.params.entries()) if (qi !== pi && (!other || q.options.length < other.options.length)) other = q;
-    const table = other ? r.baselinePairCounts[p.name]?.[other.name] : undefined;
-    return p.options.map((o) => {
-      const row = table?.[o];
-      if (!row) return NaN;
-      let s = 0;
-      for (const v of Object.values(row)) s += v;
-      return s;
-    });
-  });
-}
-
-function buildModel(r: AggregateJson): MatrixModel {
+function buildModel(r: Answer): MatrixModel {
   const entries: Entry[] = [];
   const blocks: Block[] = [];
   r.params.forEach((p, pi) => {
@@ -152,27 +130,21 @@ function buildModel(r: AggregateJson): MatrixModel {
   for (let i = 0; i < N; i++) rowOff[i + 1] = rowOff[i] + blocks[entries[i].p].start;
   const K = rowOff[N];
   const count = new Float64Array(K);
-  const base = new Float64Array(K).fill(NaN);
+  const base = new Float64Array(K);
   const pair = new Int32Array(K);
   const pairMax = new Float64Array(P * P);
   let maxAll = 0;
   for (const ba of blocks)
     for (const bb of blocks) {
       if (bb.p >= ba.p) break;
-      const a = r.params[ba.p];
-      const b = r.params[bb.p];
-      const sel = r.pairCounts[a.name]?.[b.name];
-      const bas = r.baselinePairCounts[a.name]?.[b.name];
       const pi = ba.p * P + bb.p;
       let max = 0;
       for (let i = 0; i < ba.n; i++) {
-        const sRow = sel?.[a.options[i]];
-        const bRow = bas?.[a.options[i]];
         const off = rowOff[ba.start + i] + bb.start;
         for (let j = 0; j < bb.n; j++) {
-          const c = sRow?.[b.options[j]] ?? 0;
+          const c = r.pairSelected(ba.p, bb.p, i, j);
           count[off + j] = c;
-          base[off + j] = bRow?.[b.options[j]] ?? NaN;
+          base[off + j] = r.pairBaseline(ba.p, bb.p, i, j);
           pair[off + j] = pi;
           if (c > max) max = c;
         }
@@ -180,18 +152,15 @@ function buildModel(r: AggregateJson): MatrixModel {
       pairMax[pi] = max;
       if (max > maxAll) maxAll = max;
     }
-  const baseOpts = baselineOptionCounts(r);
   const optSel = new Float64Array(N);
   const optBase = new Float64Array(N);
   const barMax = new Float64Array(P);
   for (const b of blocks) {
     let max = 0;
     for (let i = 0; i < b.n; i++) {
-      const e = entries[b.start + i];
-      optSel[b.start + i] = r.optionCounts[e.param]?.[e.option] ?? 0;
-      optBase[b.start + i] = baseOpts[b.p][i];
-      // Without a baseline (one parameter) the selected counts set the length.
-      max = Math.max(max, Number.isNaN(optBase[b.start + i]) ? optSel[b.start + i] : optBase[b.start + i]);
+      optSel[b.start + i] = r.optionSelected(b.p, i);
+      optBase[b.start + i] = r.optionBaseline(b.p, i);
+      max = Math.max(max, optBase[b.start + i]);
     }
     barMax[b.p] = Math.max(1, max);
   }
@@ -617,14 +586,14 @@ export class SweepMatrix extends DeferredView {
     `,
   ];
 
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   declare state: ViewState;
   declare hover: Hover | null;
 
   private readonly scheme = new ColorSchemeController(this);
   private readonly size = new SizeController(this);
   private model: MatrixModel | null = null;
-  private modelFor: AggregateJson | null = null;
+  private modelFor: Answer | null = null;
   private layout: MatrixLayout | null = null;
   private laidOut: MatrixLayout | null = null;
   private layoutFor = '';
@@ -822,13 +791,13 @@ export class SweepMatrix extends DeferredView {
       const lane = l.lane[p];
       const all = m.optBase[e];
       const sel = m.optSel[e];
-      const w = (v: number): string => (Number.isNaN(v) ? '0' : String(Math.round(((lane - 1) * v) / m.barMax[p] * 100) / 100));
+      const w = (v: number): string => String(Math.round(((lane - 1) * v) / m.barMax[p] * 100) / 100);
       const state = `${sel}|${all}|${lane}`;
       if (this.barState[e] === state) continue;
       this.barState[e] = state;
       const [allEl, selEl] = [els[2 * e], els[2 * e + 1]];
       allEl.setAttribute('width', w(all));
-      allEl.setAttribute('data-count', Number.isNaN(all) ? '' : String(all));
+      allEl.setAttribute('data-count', String(all));
       selEl.setAttribute('width', w(sel));
       selEl.setAttribute('data-count', String(sel));
     }
@@ -1049,7 +1018,7 @@ export class SweepMatrix extends DeferredView {
         <div class="head">${a.param} = ${a.option}</div>
         <table>
           <tr><th>selected</th><td class="count">${fmtInt(sel)}</td></tr>
-          <tr><th>all filtered</th><td class="all">${Number.isNaN(all) ? '–' : fmtInt(all)}</td></tr>
+          <tr><th>all filtered</th><td class="all">${fmtInt(all)}</td></tr>
           <tr><th>share of ${fmtInt(m.selected)} selected</th><td class="share">${fmtPct(m.selected > 0 ? sel / m.selected : NaN)}</td></tr>
           <tr><th>share of ${fmtInt(m.baseline)} filtered</th><td class="base-share">${fmtPct(m.baseline > 0 ? all / m.baseline : NaN)}</td></tr>
           <tr><th>lift</th><td class="lift">${fmtLift(lift(m, sel, all))}</td></tr>
@@ -1229,7 +1198,7 @@ export class SweepMatrix extends DeferredView {
     if (h.i === h.j) {
       const sel = m.optSel[h.i];
       const all = m.optBase[h.i];
-      return `${a.param} ${a.option}: ${fmtInt(sel)} selected of ${Number.isNaN(all) ? 'an unknown number of' : fmtInt(all)} filtered trainings, lift ${fmtLift(lift(m, sel, all))}`;
+      return `${a.param} ${a.option}: ${fmtInt(sel)} selected of ${fmtInt(all)} filtered trainings, lift ${fmtLift(lift(m, sel, all))}`;
     }
     const k = m.rowOff[h.i] + h.j;
     const b = m.entries[h.j];

@@ -60,9 +60,12 @@ export class SweepStatus extends LitElement {
   static override styles = [
     viewTheme,
     css`
+      /* One line, so the dashboard keeps its height: the engine's reason and how the sweep came are cut
+         to fit (whole in their tooltips); a notice about the engine asked for gets a line of its own. */
       .bar {
         display: flex;
-        flex-wrap: wrap;
+        flex-wrap: nowrap;
+        white-space: nowrap;
         align-items: center;
         gap: 4px 18px;
         padding: 6px 12px;
@@ -86,8 +89,24 @@ export class SweepStatus extends LitElement {
       .detail {
         color: var(--sweep-muted);
       }
+      .bar.with-notice {
+        flex-wrap: wrap;
+      }
+      .engine,
+      .rows {
+        flex: 0 1 auto;
+        min-width: 4em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .time,
+      .memory,
+      .busy {
+        flex: none;
+      }
       .notice {
         flex-basis: 100%;
+        white-space: normal;
       }
       .num {
         font-variant-numeric: tabular-nums;
@@ -141,13 +160,13 @@ export class SweepStatus extends LitElement {
   protected override render(): TemplateResult {
     const { what, why } = engineText(this.engine);
     const warn = this.engine !== null && WORRYING.test(why);
-    return html`<div class="bar" aria-busy=${String(this.busy)}>
-      <span class="engine ${warn ? 'warn' : ''}" data-kind=${this.engine?.kind ?? ''}
+    return html`<div class="bar${this.notice ? ' with-notice' : ''}" aria-busy=${String(this.busy)}>
+      <span class="engine ${warn ? 'warn' : ''}" data-kind=${this.engine?.kind ?? ''} title=${why ? `${what} — ${why}` : what}
         ><span class="label">Engine:</span> <span id="engine-info" data-kind=${this.engine?.kind ?? ''}
           ><span class="what">${what}</span>${why ? html` <span class="why">— ${why}</span>` : nothing}</span
         ></span
       >
-      <span class="rows" title=${this.detail}
+      <span class="rows" title=${`${fmtInt(this.rows)} trainings${this.detail ? ` — ${this.detail}` : ''}`}
         ><span class="label">Loaded:</span> <span class="num">${fmtInt(this.rows)}</span> trainings${this.detail
           ? html` <span class="detail" id="sweep-info">— ${this.detail}</span>`
           : nothing}</span

@@ -18,7 +18,7 @@
 
 import { css, html, nothing, type PropertyValues } from 'lit';
 import { SizeController, toolbarStyles, viewTheme } from './shared/theme.js';
-import type { AggregateJson } from '../engine/output.js';
+import type { Answer } from '../engine/answer.js';
 import type { QueryResult } from '../engine/session.js';
 import type { RowCursor, RowNeed, RowSortBy } from '../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
@@ -92,7 +92,7 @@ export class SweepTable extends DeferredView {
   /** The view state: its metric names the default order; a change of the selection scrolls to the top. */
   declare state: ViewState;
   /** The current aggregates (counts, and whether anything is selected). */
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   /** The page the coordinator got for this view's need, with the answer of its query. */
   declare rows: ShownRows<QueryResult> | null;
   declare _scrollTop: number;
@@ -283,7 +283,7 @@ export class SweepTable extends DeferredView {
 
   /** Selected trainings of the rows' query (else of the current aggregates). */
   private get count(): number {
-    return this.rows?.result.json.selected ?? this.result?.selected ?? 0;
+    return this.rows?.result.raw.selected ?? this.result?.selected ?? 0;
   }
 
   /** Resolves once the rows for the current state, order and scroll are handed over and rendered. */
@@ -399,7 +399,7 @@ export class SweepTable extends DeferredView {
     const sweep = this.sweep;
     const shown = this.current;
     if (!sweep || !shown) throw new Error(this.error ?? 'no selection to export');
-    const total = shown.result.json.selected;
+    const total = shown.result.raw.selected;
     const { by, descending } = this._sort;
     const parts: string[] = [];
     let done = 0;

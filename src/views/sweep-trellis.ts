@@ -4,7 +4,7 @@
  * the primary parameter (`result.primary`, by default the group); in every
  * panel a row per option of every parameter, grouped by parameter, and a dot
  * at the mean of the shown metric over the filtered trainings with that
- * option in that panel (`trellis[param][option][panel].mean`; empty cells
+ * option in that panel (`result.trellis(param, option, panel).mean`; empty cells
  * have no dot). The x axis is shared by all panels. With a secondary
  * parameter every row has one dot per secondary option, coloured (Okabe–Ito)
  * and shaped, with a legend.
@@ -24,7 +24,7 @@
 
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, type TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { ALL_LABEL, type AggregateJson, type TrellisCell } from '../engine/output.js';
+import { ALL_LABEL, type Answer, type AnswerCell } from '../engine/answer.js';
 import { exportFile, svgBlob, svgToPng } from './shared/export.js';
 import { SHAPES, categorical } from './shared/palette.js';
 import { exportButtons, tooltipStyle, viewChrome } from './shared/chrome.js';
@@ -83,14 +83,10 @@ interface TrellisModel {
   label: string;
 }
 
-function isCell(x: unknown): x is TrellisCell {
-  return typeof x === 'object' && x !== null && 'count' in x && 'mean' in x;
-}
-
-function buildModel(r: AggregateJson): TrellisModel {
-  const primary = r.primary ? r.params.find((p) => p.name === r.primary) : undefined;
+function buildModel(r: Answer): TrellisModel {
+  const primary = r.primary >= 0 ? r.params[r.primary] : undefined;
   const panels = primary ? [...primary.options] : [ALL_LABEL];
-  const secParam = r.secondary ? r.params.find((p) => p.name === r.secondary) : undefined;
+  const secParam = r.secondary >= 0 ? r.params[r.secondary] : undefined;
   const secondary = secParam ? { name: secParam.name, options: [...secParam.options] } : null;
   const rows: TrellisModel['rows'] = [];
   const blocks: TrellisModel['blocks'] = [];
@@ -101,21 +97,18 @@ function buildModel(r: AggregateJson): TrellisModel {
   const dots: Dot[] = [];
   let lo = Infinity;
   let hi = -Infinity;
-  const add = (row: number, panel: number, s: number, c: TrellisCell | undefined): void => {
-    if (!c || c.mean === null || !Number.isFinite(c.mean)) return;
+  const add = (row: number, panel: number, s: number, c: AnswerCell): void => {
+    if (c.mean === null || !Number.isFinite(c.mean)) return;
     dots.push({ row, panel, s, mean: c.mean, count: c.count, index: dots.length });
     if (c.mean < lo) lo = c.mean;
     if (c.mean > hi) hi = c.mean;
   };
+  // row entries are in parameter then option order, so the option is the row's index in its block
   rows.forEach((row, ri) => {
-    const byPanel = r.trellis[row.param]?.[row.option];
-    if (!byPanel) return;
-    panels.forEach((panel, pi) => {
-      const v = byPanel[panel];
-      if (secondary) {
-        if (!v || isCell(v)) return;
-        secondary.options.forEach((so, si) => add(ri, pi, si, v[so]));
-      } else if (isCell(v)) add(ri, pi, -1, v);
+    const o = ri - blocks[row.p].start;
+    panels.forEach((_, pi) => {
+      if (secondary) secondary.options.forEach((_, si) => add(ri, pi, si, r.trellis(row.p, o, pi, si)));
+      else add(ri, pi, -1, r.trellis(row.p, o, pi));
     });
   });
   if (!(lo <= hi)) {
@@ -129,7 +122,7 @@ function buildModel(r: AggregateJson): TrellisModel {
   const span = hi - lo;
   lo -= span * 0.05;
   hi += span * 0.05;
-  const label = `mean ${r.normalize ? 'normalized ' : ''}${r.metric}${r.normalize && r.group ? ` (per ${r.group})` : ''}`;
+  const label = `mean ${r.normalize ? 'normalized ' : ''}${r.metric}${r.normalize && r.groupName ? ` (per ${r.groupName})` : ''}`;
   return { panels, primary: primary ? primary.name : null, metric: r.metric, rows, blocks, secondary, dots, lo, hi, label };
 }
 
@@ -431,14 +424,14 @@ export class SweepTrellis extends DeferredView {
     `,
   ];
 
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   declare state: ViewState;
   declare hover: HoverDot | null;
 
   private readonly scheme = new ColorSchemeController(this);
   private readonly size = new SizeController(this);
   private model: TrellisModel | null = null;
-  private modelFor: AggregateJson | null = null;
+  private modelFor: Answer | null = null;
   private layoutCache: { m: TrellisModel; width: number; height: number; l: TrellisLayout } | null = null;
 
   constructor() {

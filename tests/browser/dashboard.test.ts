@@ -22,6 +22,7 @@ import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
+import type { Answer } from '../../src/engine/answer.js';
 import type { AggregateJson } from '../../src/engine/output.js';
 import { specOf, type ViewState } from '../../src/views/shared/view-state.js';
 import { rng } from '../random-sweep.js';
@@ -346,13 +347,26 @@ describe('the dashboard: the paper’s figure on one screen', () => {
     const shown = (await page.evaluate(() => window.sweepscope.lastResult)) as AggregateJson;
     const fresh = await page.evaluate((spec) => window.sweepscope.query(spec), specOf(state) as never);
     expect(shown).toEqual(fresh);
-    // Every view draws that answer and that state.
-    const views = await page.evaluate(() =>
-      [...document.querySelectorAll('#explorer [data-panel] > *')].map((v) => {
-        const e = v as HTMLElement & { result?: unknown; state?: unknown };
-        return { tag: v.tagName.toLowerCase(), result: e.result === window.sweepscope.lastResult, state: JSON.stringify(e.state) === JSON.stringify(window.sweepscope.state) };
-      }),
-    );
+    // Every view draws that answer and that state: the views hold one Answer (the
+    // same object in all six), and it reads as the API's JSON of the shown answer.
+    const views = await page.evaluate(() => {
+      const els = [...document.querySelectorAll('#explorer [data-panel] > *')] as (HTMLElement & { result?: Answer; state?: unknown })[];
+      const json = window.sweepscope.lastResult!;
+      const first = els[0]?.result;
+      const same = (a: Answer | undefined): boolean =>
+        a !== undefined &&
+        a === first &&
+        a.rows === json.rows &&
+        a.missing === json.missing &&
+        a.baseline === json.baseline &&
+        a.selected === json.selected &&
+        a.metric === json.metric &&
+        a.normalize === json.normalize &&
+        JSON.stringify(a.range) === JSON.stringify(json.range) &&
+        a.params.every((p, i) => p.options.every((o, k) => a.optionSelected(i, k) === json.optionCounts[p.name][o])) &&
+        a.groups.every((_, g) => json.histogram.selected[g].every((n, b) => a.histSelected(g, b) === n));
+      return els.map((e) => ({ tag: e.tagName.toLowerCase(), result: same(e.result), state: JSON.stringify(e.state) === JSON.stringify(window.sweepscope.state) }));
+    });
     expect(views.length).toBe(6);
     for (const v of views) expect(v, v.tag).toEqual({ tag: v.tag, result: true, state: true });
     expect(log.errors).toEqual([]);

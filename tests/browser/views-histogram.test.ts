@@ -19,6 +19,7 @@ import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-
 import { foreignRequests, openTestPage } from './harness.js';
 import type { Box } from './views-trellis.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
+import { jsonOf, wireOf } from './answer-wire.js';
 
 const ROWS = 50_000;
 const SEED = 2;
@@ -55,17 +56,17 @@ describe('histogram, filters and status views in Chromium', () => {
   const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-histogram.html', 'viewsHist', { width: 1280, height: 800 }), {
     async prepare() {
       const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
-      normalized = (await session.query({ normalize: true, range: [0.8, 1] })).json;
-      raw = (await session.query({ normalize: false, range: null })).json;
-      filtered = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } })).json;
-      nothingPasses = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: [] } })).json;
-      nothingBrushed = (await session.query({ normalize: false, range: [0, 0.001] })).json;
+      normalized = jsonOf(await session.query({ normalize: true, range: [0.8, 1] }));
+      raw = jsonOf(await session.query({ normalize: false, range: null }));
+      filtered = jsonOf(await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: ['adam'] } }));
+      nothingPasses = jsonOf(await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: [] } }));
+      nothingBrushed = jsonOf(await session.query({ normalize: false, range: [0, 0.001] }));
     },
     ready: () => setResult(normalized, brushed),
   });
 
   async function setResult(json: AggregateJson, state: ViewState): Promise<void> {
-    await env.page.evaluate((j, s) => window.viewsHist.setResult(j, s), json, state);
+    await env.page.evaluate((w, s) => window.viewsHist.setResult(w, s), wireOf(json), state);
   }
 
   async function clearEvents(): Promise<void> {

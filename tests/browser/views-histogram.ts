@@ -6,7 +6,7 @@
  * the test hands in results), and records every event.
  */
 
-import type { AggregateJson } from '../../src/engine/output.js';
+import { fromWire, type AnswerWire } from './answer-wire.js';
 import type { EngineInfo } from '../../src/engine/types.js';
 import { svgMarkup, svgToPng } from '../../src/views/shared/export.js';
 import '../../src/views/sweep-filters.js';
@@ -26,7 +26,8 @@ export interface ViewsHistApi {
   events: Partial<ViewState>[];
   /** The state as merged from the events (what a coordinator would query). */
   state: ViewState;
-  setResult(json: AggregateJson, state?: ViewState): Promise<void>;
+  /** Hands both views the answer Node computed (as its wire: see answer-wire.ts). */
+  setResult(wire: AnswerWire, state?: ViewState): Promise<void>;
   setStatus(props: StatusProps): Promise<void>;
   /** Sizes the box of the histogram or of the filters (width null: what the page's grid gives). */
   setBox(which: 'hist' | 'filters', width: number | null, height: number): Promise<void>;
@@ -82,11 +83,12 @@ async function settled(): Promise<void> {
 const api: ViewsHistApi = {
   events,
   state,
-  async setResult(json, s) {
+  async setResult(wire, s) {
     if (s) state = { ...s };
     api.state = state;
-    hist.result = json;
-    filters.result = json;
+    const answer = fromWire(wire);
+    hist.result = answer;
+    filters.result = answer;
     apply();
     await settled();
   },

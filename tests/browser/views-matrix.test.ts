@@ -18,6 +18,7 @@ import { parseColour } from '../../src/views/shared/colour.js';
 import { rng } from '../random-sweep.js';
 import { openTestPage } from './harness.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
+import { jsonOf, wireOf } from './answer-wire.js';
 import type { MatrixMeasure, TextBox } from './views-matrix.js';
 
 const ROWS = 50_000;
@@ -152,16 +153,16 @@ describe('the matrix view in Chromium', () => {
   const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-matrix.html', 'viewsMatrix', { width: 1320, height: 900 }), {
     async prepare() {
       session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
-      json = (await session.query({ normalize: true, range: [0.9, 1] })).json;
-      wider = (await session.query({ normalize: true, range: [0.8, 1] })).json;
-      none = (await session.query({ normalize: true, range: [0.9, 1], where: { dataset: [] } })).json;
+      json = jsonOf(await session.query({ normalize: true, range: [0.9, 1] }));
+      wider = jsonOf(await session.query({ normalize: true, range: [0.8, 1] }));
+      none = jsonOf(await session.query({ normalize: true, range: [0.9, 1], where: { dataset: [] } }));
     },
     ready: () => show(json, STATE, DASHBOARD),
   });
 
   async function show(result: AggregateJson | null, state: ViewState, box?: { width: number; height: number }): Promise<void> {
     if (box) await env.page.evaluate((w, h) => window.viewsMatrix.setBox(w, h), box.width, box.height);
-    await env.page.evaluate((j, s) => window.viewsMatrix.setResult(j, s), result as AggregateJson, state);
+    await env.page.evaluate((w, s) => window.viewsMatrix.setResult(w, s), result ? wireOf(result) : null, state);
   }
 
   it('draws each option pair once, in the lower-left triangle, with the JSON counts', async () => {
@@ -574,7 +575,7 @@ describe('the matrix view in Chromium', () => {
   it('paints a 255-option parameter on a canvas, thins its labels, and stays interactive', async () => {
     const { page } = env.setUp();
     const wide = await Session.open(wideSweep(30_000), new InlineCpuEngine());
-    const wj = (await wide.query({ normalize: true, range: [0.7, 1] })).json;
+    const wj = jsonOf(await wide.query({ normalize: true, range: [0.7, 1] }));
     const t0 = Date.now();
     await show(wj, STATE, DASHBOARD);
     expect(Date.now() - t0).toBeLessThan(3000);

@@ -1,7 +1,7 @@
 /**
  * In-browser side of tests/browser/views-matrix.test.ts: mounts <sweep-matrix>
  * in a box of a given size (as the dashboard gives it one), with the page's
- * bundled font, takes an AggregateJson computed in Node, records every
+ * bundled font, takes an Answer computed in Node (rebuilt from its wire), records every
  * view-change the view dispatches (it runs no queries), and measures what the
  * view drew.
  */
@@ -9,7 +9,7 @@
 import '@fontsource/inter/400.css';
 import '@fontsource/inter/600.css';
 import '@fontsource/inter/700.css';
-import type { AggregateJson } from '../../src/engine/output.js';
+import { fromWire, type AnswerWire } from './answer-wire.js';
 import '../../src/views/sweep-matrix.js';
 import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
@@ -49,7 +49,7 @@ export interface ViewsMatrixApi {
   /** Sizes the view's box; resolves once it has re-laid out. */
   setBox(width: number, height: number): Promise<void>;
   /** Hands the view a result and a state; resolves once it has rendered. */
-  setResult(json: AggregateJson | null, state: ViewState): Promise<void>;
+  setResult(wire: AnswerWire | null, state: ViewState): Promise<void>;
   /** Every view-change detail, in order. */
   events: Partial<ViewState>[];
   /** Resolves once the view has rendered what it was last given (and any resize after it). */
@@ -153,8 +153,8 @@ window.viewsMatrix = {
     box.style.height = `${height}px`;
     await settled();
   },
-  async setResult(json, state) {
-    matrix.result = json;
+  async setResult(wire, state) {
+    matrix.result = wire ? fromWire(wire) : null;
     matrix.state = state;
     await settled();
   },

@@ -110,7 +110,7 @@ async function apply(state: ViewState): Promise<Timings> {
   const t0 = performance.now();
   coordinator.state = state;
   await coordinator.show(specOf(state));
-  const result = coordinator.shown?.result.json ?? null;
+  const result = coordinator.shown?.result.answer ?? null;
   const queryMs = performance.now() - t0;
   const t1 = performance.now();
   parallel.state = state;

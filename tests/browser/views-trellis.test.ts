@@ -17,6 +17,7 @@ import { generateNwsSweep } from '../../src/synth/nws.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
 import { openTestPage } from './harness.js';
 import { saveScreenshot, usePage } from './setup.js';
+import { jsonOf, wireOf } from './answer-wire.js';
 import type { Box, TrellisMeasure } from './views-trellis.js';
 
 const ROWS = 20_000;
@@ -60,16 +61,16 @@ describe('the trellis view in a dashboard box', () => {
   const env = usePage(({ chromium, server }) => openTestPage(chromium.browser, server.origin, 'views-trellis.html', 'viewsTrellis', { width: 1700, height: 1000 }), {
     async prepare() {
       const session = await Session.open(generateNwsSweep(ROWS, SEED), new InlineCpuEngine());
-      plain = (await session.query({ normalize: true, range: [0.8, 1] })).json;
-      secondary = (await session.query({ normalize: true, range: [0.8, 1], secondary: 'optimizer' })).json;
-      moved = (await session.query({ normalize: true, range: [0.6, 0.9] })).json;
-      empty = (await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: [] } })).json;
+      plain = jsonOf(await session.query({ normalize: true, range: [0.8, 1] }));
+      secondary = jsonOf(await session.query({ normalize: true, range: [0.8, 1], secondary: 'optimizer' }));
+      moved = jsonOf(await session.query({ normalize: true, range: [0.6, 0.9] }));
+      empty = jsonOf(await session.query({ normalize: true, range: [0.8, 1], where: { optimizer: [] } }));
     },
     ready: () => show(plain, STATE),
   });
 
   async function show(json: AggregateJson, state: ViewState): Promise<void> {
-    await env.page.evaluate((j, s) => window.viewsTrellis.setResult(j, s), json, state);
+    await env.page.evaluate((w, s) => window.viewsTrellis.setResult(w, s), wireOf(json), state);
   }
 
   async function setBox(w: number, h: number): Promise<TrellisMeasure> {

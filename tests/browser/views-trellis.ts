@@ -1,11 +1,11 @@
 /**
  * In-browser side of tests/browser/views-trellis.test.ts: mounts
  * <sweep-trellis> in a box of a given size (as the dashboard gives it one),
- * takes an AggregateJson computed in Node, records every view-change, and
+ * takes an Answer computed in Node (rebuilt from its wire: answer-wire.ts), records every view-change, and
  * measures what the view drew.
  */
 
-import type { AggregateJson } from '../../src/engine/output.js';
+import { fromWire, type AnswerWire } from './answer-wire.js';
 import '../../src/views/sweep-trellis.js';
 import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
 
@@ -33,7 +33,7 @@ export interface TrellisMeasure {
 
 export interface ViewsTrellisApi {
   setBox(width: number, height: number): Promise<void>;
-  setResult(json: AggregateJson | null, state: ViewState): Promise<void>;
+  setResult(wire: AnswerWire | null, state: ViewState): Promise<void>;
   events: Partial<ViewState>[];
   settled(): Promise<void>;
   measure(): TrellisMeasure;
@@ -109,8 +109,8 @@ window.viewsTrellis = {
     box.style.height = `${height}px`;
     await settled();
   },
-  async setResult(json, state) {
-    trellis.result = json;
+  async setResult(wire, state) {
+    trellis.result = wire ? fromWire(wire) : null;
     trellis.state = state;
     await settled();
   },

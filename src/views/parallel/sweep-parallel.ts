@@ -19,7 +19,7 @@
  */
 
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
-import type { AggregateJson } from '../../engine/output.js';
+import type { Answer } from '../../engine/answer.js';
 import type { QueryResult } from '../../engine/session.js';
 import type { RowNeed } from '../../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../../model/binning.js';
@@ -107,7 +107,7 @@ export class SweepParallel extends DeferredView {
   /** The view state: the brushes and filters drawn on the axes. */
   declare state: ViewState;
   /** The current aggregates, for the selected count. */
-  declare result: AggregateJson | null;
+  declare result: Answer | null;
   /** The sample the coordinator got for this view's need, with the answer of its query. */
   declare rows: ShownRows<QueryResult> | null;
   /** Most lines drawn (a deterministic sample above it); 0: DEFAULT_MAX_LINES, or SOFTWARE_MAX_LINES on software WebGL. */
@@ -357,7 +357,7 @@ export class SweepParallel extends DeferredView {
     try {
       this.error = null;
       // the query the rows answer: its metric, normalization and statistics (not recomputed here)
-      const { query, stats, json } = shown.result;
+      const { query, stats, raw } = shown.result;
       const metric = query.metric;
       const numeric = await numericRanges(sweep);
       if (signal.aborted || sweep !== this.sweep) return;
@@ -370,7 +370,7 @@ export class SweepParallel extends DeferredView {
       let lines = this.lines;
       if (!lines || lines.sweep !== sweep || lines.key !== linesKey || !sameRows(lines.rows, answer.ids)) {
         const t0 = performance.now();
-        const input = { sweep, key: linesKey, rows: answer.ids, seed: this.seed, axes, metric, stats, normalize: query.normalize, drawable: json.rows - json.missing };
+        const input = { sweep, key: linesKey, rows: answer.ids, seed: this.seed, axes, metric, stats, normalize: query.normalize, drawable: raw.rows - raw.missing };
         lines = await drive(linesSteps(input), { signal });
         this.timings.lines = performance.now() - t0;
         this.lines = lines;

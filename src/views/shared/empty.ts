@@ -6,7 +6,6 @@
  */
 
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { AggregateJson } from '../../engine/output.js';
 import { viewChange } from './view-state.js';
 
 /** Why a view has nothing to draw, or null when it has trainings to draw. */
@@ -18,7 +17,16 @@ export type Emptiness = 'filtered' | 'brushed' | 'missing' | null;
  * (only for views that draw the selection); `missing`: no training has a
  * value of the metric.
  */
-export function emptiness(result: Pick<AggregateJson, 'rows' | 'missing' | 'baseline' | 'selected' | 'range'>, drawsSelection = false): Emptiness {
+/** The totals of an answer that say whether a view has anything to draw (an Answer has them). */
+export interface Totals {
+  readonly rows: number;
+  readonly missing: number;
+  readonly baseline: number;
+  readonly selected: number;
+  readonly range: readonly [number, number] | null;
+}
+
+export function emptiness(result: Totals, drawsSelection = false): Emptiness {
   if (result.rows > 0 && result.missing >= result.rows) return 'missing';
   if (result.baseline === 0) return 'filtered';
   if (drawsSelection && result.selected === 0 && result.range !== null) return 'brushed';
@@ -41,7 +49,7 @@ export function emptyMessage(why: Exclude<Emptiness, null>, metric: string): str
  * The message with its reset button (it dispatches the view change that
  * clears the filters and the brush). `nothing` when not empty.
  */
-export function emptyNotice(result: AggregateJson, drawsSelection = false): TemplateResult | typeof nothing {
+export function emptyNotice(result: Totals & { readonly metric: string }, drawsSelection = false): TemplateResult | typeof nothing {
   const why = emptiness(result, drawsSelection);
   if (why === null) return nothing;
   const reset = (e: Event): void => {

@@ -2,7 +2,7 @@
  * The explorer's whole view state: what the URL holds and what every view
  * reads. A view never queries the engine; it dispatches a `view-change` event
  * with a partial ViewState, and the coordinator (src/app) merges it, runs one
- * query (latest wins) and hands every view the new AggregateJson.
+ * query (latest wins) and hands every view the new Answer.
  */
 
 import type { QuerySpec } from '../../engine/types.js';
