@@ -59,6 +59,17 @@ interface Opened {
   violations(): Promise<string[]>;
 }
 
+/**
+ * The page's errors, less one Chromium reported once in a busy run: the sweep's
+ * request "aborted" (net::ERR_ABORTED) although the page had read the whole
+ * file — every trainings count asserted with it was right. The tests that
+ * call this assert the file's rows first, so a load that really failed still
+ * fails them; any other error (and any other request failing) still counts.
+ */
+function errorsBut(errors: readonly string[]): string[] {
+  return errors.filter((e) => !/^request failed: \S+\/sweep\/nats-bench-201\.csv net::ERR_ABORTED$/.test(e));
+}
+
 async function openPage(chromium: Chromium, address: string): Promise<Opened> {
   const page = await chromium.browser.newPage();
   await page.setViewport({ width: 1400, height: 1000 });
@@ -121,7 +132,7 @@ describe('sweepscope open in Chromium', () => {
       expect(log.requests).toContain(`${origin}/sweep/nats-bench-201.csv`);
       expect(foreignRequests(log.requests, origin)).toEqual([]);
       expect(await violations()).toEqual([]);
-      expect(log.errors).toEqual([]);
+      expect(errorsBut(log.errors)).toEqual([]);
       // the views work under the CSP: no view shows an error (regl's lines need 'unsafe-eval')
       const viewErrors = await page.$$eval('sweep-parallel, sweep-histogram, sweep-matrix, sweep-trellis, sweep-table', (els) =>
         els.map((e) => e.shadowRoot?.querySelector('.error')?.textContent ?? null).filter((t) => t !== null),
@@ -149,7 +160,7 @@ describe('sweepscope open in Chromium', () => {
       expect(r.selected).toBeGreaterThan(0);
       expect(r.selected).toBeLessThan(r.baseline);
       expect(await page.$eval('#error', (e) => (e as HTMLElement).hidden)).toBe(true);
-      expect(log.errors).toEqual([]);
+      expect(errorsBut(log.errors)).toEqual([]);
     } finally {
       await page.close();
     }
