@@ -53,7 +53,7 @@ import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult, t
 import { guard } from 'lit/directives/guard.js';
 import type { Answer } from '../engine/answer.js';
 import { exportButtons, tooltipStyle, truncate, viewChrome } from './shared/chrome.js';
-import { emptyNotice, emptyStyles } from './shared/empty.js';
+import { emptiness, emptyNotice, emptyStyles } from './shared/empty.js';
 import { exportFile, svgBlob, svgToPng } from './shared/export.js';
 import { fmtInt, fmtLift, fmtPct } from './shared/format.js';
 import { textWidth } from './shared/measure.js';
@@ -721,7 +721,7 @@ export class SweepMatrix extends DeferredView {
     // The pointer's cell is gone with the old result; the keyboard's stays, if the new result has it.
     const h = this.hover;
     const r = this.result;
-    const m = r && emptyNotice(r) === nothing ? this.getModel() : null;
+    const m = r && emptiness(r) === null ? this.getModel() : null;
     this.hover = h?.key && m && h.i < m.entries.length && h.j < m.entries.length && (h.j === h.i || isCell(m, h.i, h.j)) ? h : null;
   }
 

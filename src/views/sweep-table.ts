@@ -28,7 +28,7 @@ import { emptyNotice, emptyStyles } from './shared/empty.js';
 import { exportFile } from './shared/export.js';
 import { textWidth } from './shared/measure.js';
 import { DeferredView } from './shared/job.js';
-import { requestRows, rowsNeed, selectionKey, type ShownRows } from './shared/row-events.js';
+import { DeclaredNeed, requestRows, selectionKey, type ShownRows } from './shared/row-events.js';
 import { yieldToMain } from './shared/tasks.js';
 import { DEFAULT_VIEW_STATE, specOf, type ViewState } from './shared/view-state.js';
 
@@ -102,9 +102,9 @@ export class SweepTable extends DeferredView {
 
   private error: string | null = null;
   private readonly size = new SizeController(this, () => this.measure());
-  /** The page declared last: its ranks and the need (JSON). */
+  /** The ranks of the page declared last, and the need. */
   private window = { offset: 0, limit: WINDOW };
-  private declared = '';
+  private readonly need = new DeclaredNeed('table');
   /** The selection the scroll position belongs to. */
   private shownSelection = '';
   private idleWaiters: (() => void)[] = [];
@@ -262,11 +262,7 @@ export class SweepTable extends DeferredView {
       limit = Math.max(WINDOW, Math.ceil((last - offset) / PAGE_STEP + 1) * PAGE_STEP);
       this.window = { offset, limit };
     }
-    const need = this.needFor(offset, limit);
-    const key = JSON.stringify(need);
-    if (key === this.declared) return;
-    this.declared = key;
-    this.dispatchEvent(rowsNeed('table', need));
+    this.need.declare(this, this.needFor(offset, limit));
   }
 
   private needFor(offset: number, limit: number): RowNeed {
@@ -276,9 +272,7 @@ export class SweepTable extends DeferredView {
 
   /** The page handed over, when it answers this view's need for the state's selection. */
   private get current(): ShownRows<QueryResult> | null {
-    const r = this.rows;
-    if (!r || JSON.stringify(r.need) !== this.declared || selectionKey(r.spec) !== selectionKey(specOf(this.state))) return null;
-    return r;
+    return this.need.answers(this.rows, specOf(this.state)) ? this.rows : null;
   }
 
   /** Selected trainings of the rows' query (else of the current aggregates). */

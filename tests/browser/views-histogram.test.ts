@@ -17,7 +17,7 @@ import { Session } from '../../src/engine/session.js';
 import { generateNwsSweep } from '../../src/synth/nws.js';
 import { DEFAULT_VIEW_STATE, type ViewState } from '../../src/views/shared/view-state.js';
 import { foreignRequests, openTestPage } from './harness.js';
-import type { Box } from './views-trellis.js';
+import type { Box } from './view-page.js';
 import { savePng, saveScreenshot, usePage } from './setup.js';
 import { jsonOf, wireOf } from './answer-wire.js';
 

@@ -7,6 +7,7 @@
  */
 
 import { fromWire, type AnswerWire } from './answer-wire.js';
+import { settledViews } from './view-page.js';
 import type { EngineInfo } from '../../src/engine/types.js';
 import { svgMarkup, svgToPng } from '../../src/views/shared/export.js';
 import '../../src/views/sweep-filters.js';
@@ -71,14 +72,8 @@ root.addEventListener(VIEW_CHANGE, (e) => {
   apply();
 });
 
-async function settled(): Promise<void> {
-  await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
-  // Frames for the resize observers, then the renders they ask for.
-  for (let i = 0; i < 2; i++) {
-    await new Promise<void>((r) => requestAnimationFrame(() => r()));
-    await Promise.all([status.updateComplete, hist.updateComplete, filters.updateComplete]);
-  }
-}
+/** The views have rendered, and the frames of their resize observers have passed. */
+const settled = (): Promise<void> => settledViews([status, hist, filters], 2);
 
 const api: ViewsHistApi = {
   events,

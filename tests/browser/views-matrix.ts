@@ -11,15 +11,11 @@ import '@fontsource/inter/600.css';
 import '@fontsource/inter/700.css';
 import { fromWire, type AnswerWire } from './answer-wire.js';
 import '../../src/views/sweep-matrix.js';
-import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
+import type { ViewState } from '../../src/views/shared/view-state.js';
+import { rect, recordViewChanges, settledViews, type Box } from './view-page.js';
 
 /** A box in page pixels. */
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type { Box } from './view-page.js';
 
 /** A text of the chart: its box, class, content and font size. */
 export interface TextBox extends Box {
@@ -67,24 +63,10 @@ declare global {
 
 const box = document.getElementById('matrix-box') as HTMLElement;
 const matrix = document.querySelector('sweep-matrix')!;
-const events: Partial<ViewState>[] = [];
-document.addEventListener(VIEW_CHANGE, (e) => events.push(structuredClone((e as ViewChangeEvent).detail)));
+const events = recordViewChanges();
 
-const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
-
-async function settled(): Promise<void> {
-  await matrix.updateComplete;
-  // Frames for the resize observer, then its renders.
-  for (let i = 0; i < 3; i++) {
-    await frame();
-    await matrix.updateComplete;
-  }
-}
-
-function rect(el: Element): Box {
-  const r = el.getBoundingClientRect();
-  return { x: r.x, y: r.y, w: r.width, h: r.height };
-}
+/** The view has rendered, and the frames of its resize observer (a scrollbar that appears narrows the chart) have passed. */
+const settled = (): Promise<void> => settledViews([matrix], 3);
 
 function measure(): MatrixMeasure {
   const root = matrix.shadowRoot!;

@@ -7,16 +7,11 @@
 
 import { fromWire, type AnswerWire } from './answer-wire.js';
 import '../../src/views/sweep-trellis.js';
-import { VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../../src/views/shared/view-state.js';
+import type { ViewState } from '../../src/views/shared/view-state.js';
+import { rect, recordViewChanges, settledViews, type Box } from './view-page.js';
 
 /** A box in page pixels. */
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  text?: string;
-}
+export type { Box } from './view-page.js';
 
 /** What the trellis drew, in page pixels (the chart scrolled to the top). */
 export interface TrellisMeasure {
@@ -47,24 +42,10 @@ declare global {
 
 const box = document.getElementById('trellis-box') as HTMLElement;
 const trellis = document.querySelector('sweep-trellis')!;
-const events: Partial<ViewState>[] = [];
-document.addEventListener(VIEW_CHANGE, (e) => events.push(structuredClone((e as ViewChangeEvent).detail)));
+const events = recordViewChanges();
 
-const frame = (): Promise<void> => new Promise((r) => requestAnimationFrame(() => r()));
-
-async function settled(): Promise<void> {
-  await trellis.updateComplete;
-  // Frames for the resize observer (twice: a scrollbar that appears narrows the chart), then its renders.
-  for (let i = 0; i < 3; i++) {
-    await frame();
-    await trellis.updateComplete;
-  }
-}
-
-function rect(el: Element): Box {
-  const r = el.getBoundingClientRect();
-  return { x: r.x, y: r.y, w: r.width, h: r.height };
-}
+/** The view has rendered, and the frames of its resize observer (a scrollbar that appears narrows the chart) have passed. */
+const settled = (): Promise<void> => settledViews([trellis], 3);
 
 function measure(): TrellisMeasure {
   const root = trellis.shadowRoot!;

@@ -21,7 +21,6 @@
 import { css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import type { Answer } from '../../engine/answer.js';
 import type { QueryResult } from '../../engine/session.js';
-import type { RowNeed } from '../../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../../model/binning.js';
 import { dict, dictFrom, hasOwn, own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
@@ -29,7 +28,7 @@ import { exportFile, svgBlob } from '../shared/export.js';
 import { RestartableJob, type JobSignal, DeferredView } from '../shared/job.js';
 import { emptyNotice, emptyStyles } from '../shared/empty.js';
 import { CATEGORICAL } from '../shared/palette.js';
-import { rowsNeed, selectionKey, type ShownRows } from '../shared/row-events.js';
+import { DeclaredNeed, type ShownRows } from '../shared/row-events.js';
 import { AbortedError, drive } from '../shared/tasks.js';
 import { fitText } from '../shared/measure.js';
 import { ColorSchemeController, SizeController, toolbarStyles, viewTheme } from '../shared/theme.js';
@@ -127,8 +126,8 @@ export class SweepParallel extends DeferredView {
   /** Per line, whether it is selected (the engine's flags), and the answer they came from. */
   private flags: Uint8Array | null = null;
   private flagsFrom: unknown = null;
-  /** The need last declared (JSON). */
-  private declared = '';
+  /** The rows this view asked the coordinator for. */
+  private readonly need = new DeclaredNeed('parallel');
   private rowWaiters: (() => void)[] = [];
   private error: string | null = null;
   private renderer: LineRenderer | null = null;
@@ -295,17 +294,12 @@ export class SweepParallel extends DeferredView {
 
   /** The rows this view needs: the sample of its line budget. */
   private declareNeed(): void {
-    const need: RowNeed = { kind: 'sample', size: this.lineBudget, seed: this.seed };
-    const key = JSON.stringify(need);
-    if (key === this.declared) return;
-    this.declared = key;
-    this.dispatchEvent(rowsNeed('parallel', need));
+    this.need.declare(this, { kind: 'sample', size: this.lineBudget, seed: this.seed });
   }
 
   /** Whether the rows handed over answer this view's need for the state's selection. */
   private rowsCurrent(): boolean {
-    const r = this.rows;
-    return r !== null && JSON.stringify(r.need) === this.declared && selectionKey(r.spec) === selectionKey(specOf(this.state));
+    return this.need.answers(this.rows, specOf(this.state));
   }
 
   /** Resolves once the lines for the current state are drawn (the coordinator has handed over its rows). */

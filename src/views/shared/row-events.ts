@@ -42,6 +42,28 @@ export function rowsNeed(view: string, need: RowNeed | null): RowsNeedEvent {
   return new CustomEvent(ROWS_NEED, { detail: { view, need }, bubbles: true, composed: true });
 }
 
+/**
+ * A view's need, as it last declared it: `declare` dispatches `rows-need` only
+ * when the need changed, and `answers` says whether rows handed over are for
+ * that need and for the selection of the view's current state.
+ */
+export class DeclaredNeed {
+  private key = '';
+
+  constructor(private readonly view: string) {}
+
+  declare(from: EventTarget, need: RowNeed): void {
+    const key = JSON.stringify(need);
+    if (key === this.key) return;
+    this.key = key;
+    from.dispatchEvent(rowsNeed(this.view, need));
+  }
+
+  answers<R>(rows: ShownRows<R> | null, spec: QuerySpec): rows is ShownRows<R> {
+    return rows !== null && JSON.stringify(rows.need) === this.key && selectionKey(rows.spec) === selectionKey(spec);
+  }
+}
+
 export const ROWS_REQUEST = 'rows-request';
 
 export interface RowsRequestDetail {
