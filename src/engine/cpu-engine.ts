@@ -4,6 +4,7 @@
  */
 
 import { allocCounts, countRows, mergeStats, statsRows } from './kernel.js';
+import { countCubeBlocks, type CubeSpec } from './cube.js';
 import { inlineParts, pageRows, sampleRowsIn } from './rows.js';
 import type {
   Engine,
@@ -57,6 +58,10 @@ export class InlineCpuEngine implements Engine {
   async rowSample(request: RowSampleRequest): Promise<RowSample> {
     const d = this.loaded();
     return sampleRowsIn(d, request, 0, d.rows);
+  }
+
+  async cubeBlocks(spec: CubeSpec, first: number, last: number): Promise<Uint32Array> {
+    return countCubeBlocks(this.loaded(), spec, first, last);
   }
 
   async dispose(): Promise<void> {

@@ -19,6 +19,7 @@ import type {
   RowSampleRequest,
   TableCounts,
 } from './types.js';
+import type { CubeSpec } from './cube.js';
 
 export class FallbackEngine implements Engine {
   private current: Engine;
@@ -139,6 +140,13 @@ export class FallbackEngine implements Engine {
 
   async rowSample(request: RowSampleRequest): Promise<RowSample> {
     return (await this.rowEngine()).rowSample(request);
+  }
+
+  /** Cube blocks on the CPU engine that answers rows (the workers, beside the GPU); refused where it has none. */
+  async cubeBlocks(spec: CubeSpec, first: number, last: number): Promise<Uint32Array> {
+    const engine = await this.rowEngine();
+    if (!engine.cubeBlocks) throw new Error('this engine counts no brush cube');
+    return engine.cubeBlocks(spec, first, last);
   }
 
   async dispose(): Promise<void> {

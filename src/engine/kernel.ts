@@ -7,6 +7,8 @@
  * the chunk, which keeps every loop monomorphic and its table in cache.
  */
 
+import { compiledCounter, compiledRunCounter, type CompiledRun } from './compiled-kernel.js';
+import { lowerBound } from './row-order.js';
 import type { KernelPlan, MetricStats, PackedSweep, TableCounts } from './types.js';
 
 const CHUNK = 4096;
@@ -53,6 +55,100 @@ const scratch = new Scratch();
 
 /** Counts rows [start, end) of `data` into `out` (which must come from allocCounts(plan)). */
 export function countRows(data: PackedSweep, plan: KernelPlan, start: number, end: number, out: TableCounts): void {
+  const order = data.order;
+  if (order && order.metric === plan.metric && order.finiteEnd.length === plan.groups) {
+    const all = compiledRunCounter(plan, true);
+    const some = compiledRunCounter(plan, false);
+    if (all && some) {
+      countSorted(data, plan, start, end, out, all, some);
+      return;
+    }
+  }
+  const compiled = compiledCounter(plan);
+  if (compiled) {
+    const totals = new Float64Array(3);
+    const metric = data.metrics[plan.metric];
+    for (const [lo, hi] of segmentsOf(plan, start, end)) compiled(data.codes, metric, plan, out.hist, out.pairs, out.trellisCount, out.trellisSum, lo, hi, totals);
+    out.missing += totals[0];
+    out.baseline += totals[1];
+    out.selected += totals[2];
+    return;
+  }
+  countRowsGeneric(data, plan, start, end, out);
+}
+
+/**
+ * Counts rows [start, end) when they are sorted by the plan's metric within
+ * each group (row-order.ts): a group's rows in one bin, on one side of the
+ * brush, are then one run, found by binary search on the exact f32
+ * thresholds, so the row loop needs neither the metric's bin nor its brush
+ * test, only the filters and the tables. The same rows in the same order as
+ * the row-by-row kernel: the same counts and sums.
+ */
+function countSorted(data: PackedSweep, plan: KernelPlan, start: number, end: number, out: TableCounts, all: CompiledRun, some: CompiledRun): void {
+  const order = data.order as NonNullable<PackedSweep['order']>;
+  const values = data.metrics[plan.metric];
+  const { bins, thresholds, brushLo, brushHi, shownOrigin, shownScale, countOnly } = plan;
+  const T = bins + 1;
+  const visit = segmentsOf(plan, start, end);
+  const hist = out.hist;
+  let missing = 0;
+  let baseline = 0;
+  let selected = 0;
+  const count = (x: number, y: number, g: number, bin: number, s: number): void => {
+    for (const [lo0, hi0] of visit) {
+      const lo = Math.max(x, lo0);
+      const hi = Math.min(y, hi0);
+      if (lo >= hi) continue;
+      const run = countOnly >= 0 && s !== countOnly ? some : all;
+      const n = run(data.codes, values, plan, out.pairs, out.trellisCount, out.trellisSum, lo, hi, s, shownOrigin[g], shownScale[g]);
+      hist[((g * bins + bin) << 1) | s] += n;
+      baseline += n;
+      if (s) selected += n;
+    }
+  };
+  for (let g = 0; g < plan.groups; g++) {
+    const gs = order.groupStart[g];
+    const fe = order.finiteEnd[g];
+    const ge = order.groupStart[g + 1];
+    for (const [lo, hi] of visit) missing += Math.max(0, Math.min(ge, hi) - Math.max(fe, lo));
+    // only the part of the group's finite rows this call visits
+    const first = Math.max(gs, visit.length ? visit[0][0] : fe);
+    const last = Math.min(fe, visit.length ? visit[visit.length - 1][1] : gs);
+    if (first >= last) continue;
+    const a = lowerBound(values, gs, fe, brushLo[g], true);
+    const b = Math.max(a, lowerBound(values, gs, fe, brushHi[g], false));
+    let lo = gs;
+    for (let bin = 0; bin < bins && lo < last; bin++) {
+      const hi = bin === bins - 1 ? fe : lowerBound(values, lo, fe, thresholds[g * T + bin + 1], true);
+      if (hi > first) {
+        // [lo, hi) holds the bin's rows: below, inside and above the brush
+        if (lo < Math.min(hi, a)) count(lo, Math.min(hi, a), g, bin, 0);
+        if (Math.max(lo, a) < Math.min(hi, b)) count(Math.max(lo, a), Math.min(hi, b), g, bin, 1);
+        if (Math.max(lo, b) < hi) count(Math.max(lo, b), hi, g, bin, 0);
+      }
+      lo = hi;
+    }
+  }
+  out.missing += missing;
+  out.baseline += baseline;
+  out.selected += selected;
+}
+
+/** The row segments to visit: all of [start, end), or the plan's ranges within it. */
+function segmentsOf(plan: KernelPlan, start: number, end: number): [number, number][] {
+  if (plan.ranges === null) return [[start, end]];
+  const out: [number, number][] = [];
+  for (let r = 0; r < plan.ranges.length; r += 2) {
+    const lo = Math.max(start, plan.ranges[r]);
+    const hi = Math.min(end, plan.ranges[r + 1]);
+    if (lo < hi) out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** The generic kernel: the compiled one's reference, and the path where code cannot be compiled. */
+function countRowsGeneric(data: PackedSweep, plan: KernelPlan, start: number, end: number, out: TableCounts): void {
   const W = plan.words;
   scratch.ensure(W);
   const codes = data.codes;
@@ -88,18 +184,9 @@ export function countRows(data: PackedSweep, plan: KernelPlan, start: number, en
   let baseline = 0;
   let selected = 0;
 
-  // the row segments to visit: all of [start, end), or the plan's ranges within it
-  const segments: number[] = [];
-  if (plan.ranges === null) segments.push(start, end);
-  else
-    for (let r = 0; r < plan.ranges.length; r += 2) {
-      const lo = Math.max(start, plan.ranges[r]);
-      const hi = Math.min(end, plan.ranges[r + 1]);
-      if (lo < hi) segments.push(lo, hi);
-    }
-  for (let seg = 0; seg < segments.length; seg += 2) {
-    for (let c0 = segments[seg]; c0 < segments[seg + 1]; c0 += CHUNK) {
-      const c1 = Math.min(segments[seg + 1], c0 + CHUNK);
+  for (const [segStart, segEnd] of segmentsOf(plan, start, end)) {
+    for (let c0 = segStart; c0 < segEnd; c0 += CHUNK) {
+      const c1 = Math.min(segEnd, c0 + CHUNK);
       let n = 0;
       for (let i = c0; i < c1; i++) {
         const v = metric[i];

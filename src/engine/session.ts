@@ -12,8 +12,9 @@ import { marginalize } from './marginalize.js';
 import { resolveQuery, type ResolvedQuery } from './resolve.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
 import { Answer } from './answer.js';
-import { BrushCache } from './brush-cache.js';
-import type { Engine, Field, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
+import { BrushCache, baselineKey } from './brush-cache.js';
+import { BrushCube, cubeKey, makeCubeSpec } from './cube.js';
+import type { Engine, Field, KernelPlan, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
 
 export interface QueryResult {
   readonly query: ResolvedQuery;
@@ -98,14 +99,44 @@ export function bytesPerTraining(packed: PackedSweep): number {
   return 4 * packed.words + 4 * packed.metrics.length + 4;
 }
 
+/** Rows on the smaller side of a plan's brush, filters aside (binary searches on rows sorted by its metric). */
+function smallerSide(packed: PackedSweep, order: NonNullable<PackedSweep['order']>, plan: KernelPlan): number {
+  const inside = brushRanges(packed, order, plan, 1);
+  let n = 0;
+  for (let k = 0; k < inside.length; k += 2) n += inside[k + 1] - inside[k];
+  let finite = 0;
+  for (let g = 0; g < order.finiteEnd.length; g++) finite += order.finiteEnd[g] - order.groupStart[g];
+  return Math.min(n, finite - n);
+}
+
+/** Rows an engine counts of a cube's blocks in one call: short enough that a query waits little behind it. */
+const CUBE_SLICE_ROWS = 1 << 19;
+
 export class Session {
   private readonly statsCache = new Map<number, Promise<MetricStats>>();
   private readonly brushCache = new BrushCache();
   /** Answer brush moves incrementally from the last full query (on by default). */
   incremental = true;
-  /** How many queries were answered as brush moves, and how many of those visited only row ranges (for tests and benchmarks). */
+  /**
+   * Brush moves from the brush cube (cube.ts), built in the background after
+   * a query under new filters: 'auto' for sweeps of at least `cubeMinRows`
+   * trainings on an engine that counts cube blocks; 'off' never.
+   */
+  cubeMode: 'auto' | 'off' = 'auto';
+  cubeMinRows = 1 << 18;
+  /** Rows a cube block holds at least (tests make blocks short to cover many boundaries). */
+  cubeMinBlockRows = 1024;
+  /** How many queries were answered as brush moves, how many of those visited only row ranges, and how many came from the cube (for tests and benchmarks). */
   brushQueries = 0;
   rangeQueries = 0;
+  cubeQueries = 0;
+  private cube: BrushCube | null = null;
+  private cubeBuild: Promise<void> = Promise.resolve();
+  private cubeFailed = false;
+  /** The last answer's aggregates and baseline key: a cube step takes its baseline side. */
+  private last: { key: string; raw: RawAggregates } | null = null;
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
 
   private constructor(
     readonly sweep: Sweep,
@@ -195,14 +226,95 @@ export class Session {
   }
 
   async query(spec: QuerySpec): Promise<QueryResult> {
+    this.inFlight++;
+    try {
+      return await this.answer(spec);
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Bytes the brush cube holds now (0 without one). */
+  get cubeBytes(): number {
+    return this.cube?.bytes ?? 0;
+  }
+
+  /** Rows of a cube block (0 without a cube): where prefix sums are kept. */
+  get cubeBlockRows(): number {
+    return this.cube?.spec.blockRows ?? 0;
+  }
+
+  /** Resolves when the cube under construction is complete (or given up): for tests and benchmarks. */
+  cubeReady(): Promise<boolean> {
+    return this.cubeBuild.then(() => this.cube?.ready ?? false);
+  }
+
+  /** Starts the cube for a query's filters in the background, unless it is built or being built. */
+  private scheduleCube(query: ResolvedQuery, stats: MetricStats): void {
+    const order = this.packed.order;
+    if (this.cubeMode === 'off' || this.cubeFailed || order?.metric !== query.metric || !this.engine.cubeBlocks || this.sweep.rows < this.cubeMinRows) return;
+    const key = cubeKey(query, order);
+    if (this.cube?.key === key) return;
+    const spec = makeCubeSpec(this.sweep, this.layout, query, stats, this.cubeMinBlockRows);
+    if (!spec) {
+      this.cube = null;
+      return;
+    }
+    const cube = new BrushCube(key, spec);
+    this.cube = cube;
+    this.cubeBuild = this.buildCube(cube);
+  }
+
+  /** Counts the cube's blocks a slice at a time, each when no query is running; stops when another cube replaces it. */
+  private async buildCube(cube: BrushCube): Promise<void> {
+    const engine = this.engine;
+    const step = Math.max(1, Math.floor(CUBE_SLICE_ROWS / cube.spec.blockRows));
+    try {
+      while (this.cube === cube && !cube.ready) {
+        await new Promise((r) => setTimeout(r, 0));
+        while (this.inFlight > 0) await new Promise<void>((r) => this.idleWaiters.push(r));
+        if (this.cube !== cube || !engine.cubeBlocks) return;
+        const first = cube.next;
+        const counts = await engine.cubeBlocks(cube.spec, first, Math.min(cube.spec.blocks, first + step));
+        if (this.cube !== cube) return;
+        cube.add(counts);
+      }
+    } catch {
+      // an engine that cannot count blocks (the GPU without shared memory) or went away: brush moves stay incremental
+      if (this.cube === cube) this.cube = null;
+      this.cubeFailed = true;
+    }
+  }
+
+  private async answer(spec: QuerySpec): Promise<QueryResult> {
     const query = resolveQuery(this.sweep, spec);
     const stats = await this.stats(query.metric);
     const compiled = compilePlan(this.sweep, this.layout, query, stats, { tableUnitBits: this.engine.tableUnitBits });
     const { shape } = compiled;
+    const key = baselineKey(query, compiled.plan);
+    const order = this.packed.order;
+    const cube = this.cube;
+    if (
+      this.incremental &&
+      cube?.ready &&
+      order?.metric === query.metric &&
+      this.last?.key === key &&
+      cube.key === cubeKey(query, order) &&
+      cube.scanBound(compiled.plan.groups) / 2 < smallerSide(this.packed, order, compiled.plan)
+    ) {
+      // The incremental path is kept where it visits fewer rows: a brush holding almost nothing, or almost everything.
+      const t0 = performance.now();
+      const raw = cube.answer(this.packed, order, compiled.plan, this.last.raw);
+      const engineMs = performance.now() - t0;
+      this.brushQueries++;
+      this.cubeQueries++;
+      this.last = { key, raw };
+      return new LazyQueryResult(query, stats, raw, Answer.of(this.sweep, query, stats, raw), engineMs);
+    }
     const cached = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
     const { full } = cached;
     let { plan } = cached;
-    const order = this.packed.order;
     if (plan.countOnly >= 0 && this.engine.visitsRanges && order && order.metric === query.metric)
       plan = { ...plan, ranges: brushRanges(this.packed, order, plan, plan.countOnly === 1 ? 1 : 0) };
     const t0 = performance.now();
@@ -212,6 +324,8 @@ export class Session {
     if (plan.countOnly >= 0) this.brushQueries++;
     if (plan.ranges) this.rangeQueries++;
     const raw = marginalize(this.sweep.rows, plan, shape, counts);
+    this.last = { key, raw };
+    this.scheduleCube(query, stats);
     return new LazyQueryResult(query, stats, raw, Answer.of(this.sweep, query, stats, raw), engineMs);
   }
 }

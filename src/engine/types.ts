@@ -1,4 +1,5 @@
 import type { RowOrder } from './row-order.js';
+import type { CubeSpec } from './cube.js';
 
 /**
  * The engine contract. Both engines (WebGPU and worker CPU) take a compiled
@@ -164,6 +165,8 @@ export interface Engine {
   rowPage(request: RowPageRequest): Promise<RowPage>;
   /** A deterministic sample of the rows and which of them are selected (rows.ts). */
   rowSample(request: RowSampleRequest): Promise<RowSample>;
+  /** The cells of brush-cube blocks [first, last) (cube.ts countCubeBlocks); absent: brush moves are never answered from a cube. */
+  cubeBlocks?(spec: CubeSpec, first: number, last: number): Promise<Uint32Array>;
   dispose(): Promise<void>;
 }
 

@@ -5,6 +5,7 @@
 
 import { transfer } from 'comlink';
 import { allocCounts, countRows, statsRows } from './kernel.js';
+import { countCubeBlocks, type CubeSpec } from './cube.js';
 import { firstRows, gatherRows, histogramRows, sampleRowsIn, type Pairs, type RowOrderSpec, type RowWindow } from './rows.js';
 import type { Field, KernelPlan, PackedSweep, RowSample, RowSampleRequest, TableCounts } from './types.js';
 
@@ -39,6 +40,10 @@ export const workerApi = {
   rowsGather(base: RowOrderSpec, win: RowWindow, start: number, end: number): Pairs {
     const r = gatherRows(loaded(), base, win, start, end);
     return transfer(r, [r.keys.buffer, r.ids.buffer]);
+  },
+  cubeBlocks(spec: CubeSpec, first: number, last: number): Uint32Array {
+    const r = countCubeBlocks(loaded(), spec, first, last);
+    return transfer(r, [r.buffer]);
   },
   rowsSample(req: RowSampleRequest, start: number, end: number): RowSample {
     const r = sampleRowsIn(loaded(), req, start, end);

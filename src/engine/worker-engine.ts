@@ -6,6 +6,7 @@
 
 import { wrap, releaseProxy, type Endpoint, type Remote } from 'comlink';
 import { addCounts, mergeStats } from './kernel.js';
+import type { CubeSpec } from './cube.js';
 import { mergeSamples, pageRows, runRank, type RowParts } from './rows.js';
 import type {
   Engine,
@@ -103,6 +104,21 @@ export class WorkerCpuEngine implements Engine {
 
   async rowSample(request: RowSampleRequest): Promise<RowSample> {
     return mergeSamples(await Promise.all(this.ranges().map(([s, e], i) => this.remotes[i].rowsSample(request, s, e))));
+  }
+
+  /** Blocks split in equal shares over the workers, answered in order. */
+  async cubeBlocks(spec: CubeSpec, first: number, last: number): Promise<Uint32Array> {
+    const n = this.remotes.length;
+    const cuts = this.remotes.map((_, i) => first + Math.floor(((last - first) * i) / n));
+    cuts.push(last);
+    const parts = await Promise.all(this.remotes.map((r, i) => (cuts[i] < cuts[i + 1] ? r.cubeBlocks(spec, cuts[i], cuts[i + 1]) : new Uint32Array(0))));
+    const out = new Uint32Array((last - first) * spec.cells);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
   async dispose(): Promise<void> {
