@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { InlineCpuEngine } from '../src/engine/cpu-engine.js';
 import { packSweep, Session } from '../src/engine/session.js';
 import { referenceAggregate, diffAggregates } from './reference.js';
-import { randomSweep, randomQuery } from './random-sweep.js';
+import { randomSweep, randomQuery, rng } from './random-sweep.js';
 
 describe('CPU engine against the row-by-row reference', () => {
   // 100 sweeps in all: every combination of unit and table widths (s % 12) many times over.
@@ -65,6 +65,34 @@ describe('CPU engine against the row-by-row reference', () => {
     expect(ranged).toBeGreaterThan(40);
     // most of those queries took the incremental path
     expect(incremental).toBeGreaterThan(40 * 5);
+  });
+});
+
+describe('filter toggles answered from the last answer', () => {
+  it('adds or removes only the toggled options\' rows, exactly, with the brush held or moving', async () => {
+    let deltas = 0;
+    for (let s = 700; s < 730; s++) {
+      const sweep = randomSweep(s, { maxParams: 5 });
+      if (!sweep.params.length || !sweep.metrics.length) continue;
+      const session = await Session.open(sweep, new InlineCpuEngine(s % 2 ? 2 : undefined));
+      const spec = { ...randomQuery(sweep, s), where: { ...(randomQuery(sweep, s).where ?? {}) } };
+      const r = rng(s);
+      for (let step = 0; step < 8; step++) {
+        const p = sweep.params[Math.floor(r() * sweep.params.length)];
+        const allowed = new Set(spec.where[p.name] ?? p.labels);
+        const o = p.labels[Math.floor(r() * p.labels.length)];
+        // one option off or on; sometimes the brush moves too, or the filter goes
+        if (allowed.has(o)) allowed.delete(o);
+        else allowed.add(o);
+        spec.where[p.name] = p.labels.filter((l) => allowed.has(l));
+        if (r() < 0.15) delete spec.where[p.name];
+        if (r() < 0.2) spec.range = [r() * 0.5, 0.5 + r() * 0.5];
+        const got = (await session.query(spec)).json;
+        expect(diffAggregates(got, referenceAggregate(sweep, spec)), `sweep ${s} step ${step} ${JSON.stringify(spec)}`).toBeNull();
+      }
+      deltas += session.deltaQueries;
+    }
+    expect(deltas).toBeGreaterThan(60);
   });
 });
 

@@ -67,6 +67,16 @@ try {
 }
 const isolated = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer !== 'undefined';
 const cores = browserCores();
+/** CPU engine workers: `?workers=N` (benchmarks compare 1 with all), else one per core. */
+let cpuWorkers = cores;
+{
+  const raw = url.get('workers');
+  if (raw !== null) {
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= 1 && n <= 64) cpuWorkers = n;
+    else choiceNotice = `${choiceNotice ? choiceNotice + '; ' : ''}?workers=${raw} is not a whole number from 1 to 64: using ${cores}`;
+  }
+}
 const root = document.getElementById('app') ?? document.body;
 
 /** The view state from the address; malformed parts are reported once and left at their defaults. */
@@ -143,8 +153,8 @@ function watchPageTop(): void {
 let engine: FallbackEngine | null = null;
 
 function startEngine(): Promise<FallbackEngine> {
-  return createEngine(choice)
-    .catch((e: unknown) => new FallbackEngine(null, () => createBrowserWorkerEngine(cores), `WebGPU is not available: ${errorMessage(e)}`))
+  return createEngine(choice, { makeCpu: () => createBrowserWorkerEngine(cpuWorkers) })
+    .catch((e: unknown) => new FallbackEngine(null, () => createBrowserWorkerEngine(cpuWorkers), `WebGPU is not available: ${errorMessage(e)}`))
     .then((e) => {
       engine = e;
       state.engine = e.info;

@@ -12,7 +12,7 @@ import { marginalize } from './marginalize.js';
 import { resolveQuery, type ResolvedQuery } from './resolve.js';
 import { toAggregateJson, type AggregateJson } from './output.js';
 import { Answer } from './answer.js';
-import { BrushCache, baselineKey } from './brush-cache.js';
+import { applyDelta, baselineKey, completeBrush, filterDelta, smallerSideOf, type FilterDelta, type LastAnswer } from './brush-cache.js';
 import { BrushCube, cubeKey, makeCubeSpec } from './cube.js';
 import type { Engine, Field, KernelPlan, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
 
@@ -99,22 +99,23 @@ export function bytesPerTraining(packed: PackedSweep): number {
   return 4 * packed.words + 4 * packed.metrics.length + 4;
 }
 
-/** Rows on the smaller side of a plan's brush, filters aside (binary searches on rows sorted by its metric). */
-function smallerSide(packed: PackedSweep, order: NonNullable<PackedSweep['order']>, plan: KernelPlan): number {
-  const inside = brushRanges(packed, order, plan, 1);
-  let n = 0;
-  for (let k = 0; k < inside.length; k += 2) n += inside[k + 1] - inside[k];
+/** Finite rows inside a plan's brush and in all, filters aside (binary searches on rows sorted by its metric). */
+function brushRows(packed: PackedSweep, order: NonNullable<PackedSweep['order']>, plan: KernelPlan): { inside: number; finite: number } {
+  const ranges = brushRanges(packed, order, plan, 1);
+  let inside = 0;
+  for (let k = 0; k < ranges.length; k += 2) inside += ranges[k + 1] - ranges[k];
   let finite = 0;
   for (let g = 0; g < order.finiteEnd.length; g++) finite += order.finiteEnd[g] - order.groupStart[g];
-  return Math.min(n, finite - n);
+  return { inside, finite };
 }
+
+const smallerOf = (r: { inside: number; finite: number }): number => Math.min(r.inside, r.finite - r.inside);
 
 /** Rows an engine counts of a cube's blocks in one call: short enough that a query waits little behind it. */
 const CUBE_SLICE_ROWS = 1 << 19;
 
 export class Session {
   private readonly statsCache = new Map<number, Promise<MetricStats>>();
-  private readonly brushCache = new BrushCache();
   /** Answer brush moves incrementally from the last full query (on by default). */
   incremental = true;
   /**
@@ -130,11 +131,13 @@ export class Session {
   brushQueries = 0;
   rangeQueries = 0;
   cubeQueries = 0;
+  /** Queries answered as the last answer plus or minus the rows of a toggled filter. */
+  deltaQueries = 0;
   private cube: BrushCube | null = null;
   private cubeBuild: Promise<void> = Promise.resolve();
   private cubeFailed = false;
   /** The last answer's aggregates and baseline key: a cube step takes its baseline side. */
-  private last: { key: string; raw: RawAggregates } | null = null;
+  private last: LastAnswer | null = null;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -301,7 +304,7 @@ export class Session {
       order?.metric === query.metric &&
       this.last?.key === key &&
       cube.key === cubeKey(query, order) &&
-      cube.scanBound(compiled.plan.groups) / 2 < smallerSide(this.packed, order, compiled.plan)
+      cube.scanBound(compiled.plan.groups) / 2 < smallerOf(brushRows(this.packed, order, compiled.plan))
     ) {
       // The incremental path is kept where it visits fewer rows: a brush holding almost nothing, or almost everything.
       const t0 = performance.now();
@@ -309,23 +312,46 @@ export class Session {
       const engineMs = performance.now() - t0;
       this.brushQueries++;
       this.cubeQueries++;
-      this.last = { key, raw };
+      this.last = { key, query, raw };
       return new LazyQueryResult(query, stats, raw, Answer.of(this.sweep, query, stats, raw), engineMs);
     }
-    const cached = this.incremental ? this.brushCache.planFor(query, compiled.plan) : { plan: compiled.plan, full: null };
-    const { full } = cached;
-    let { plan } = cached;
-    if (plan.countOnly >= 0 && this.engine.visitsRanges && order && order.metric === query.metric)
-      plan = { ...plan, ranges: brushRanges(this.packed, order, plan, plan.countOnly === 1 ? 1 : 0) };
+    const last = this.incremental ? this.last : null;
+    let plan = compiled.plan;
+    let how: 'full' | 'brush' | 'delta' = 'full';
+    let delta: FilterDelta | null = null;
+    const d = last ? filterDelta(last.query, query, shape.cards) : null;
+    // the very query answered last (the views and the API often ask it twice)
+    if (last && d === 'same' && last.key === key) return new LazyQueryResult(query, stats, last.raw, Answer.of(this.sweep, query, stats, last.raw), 0);
+    if (last?.key === key) {
+      // a brush move: count the smaller side only, and only its rows where they are sorted by the metric
+      const sorted = order?.metric === query.metric ? order : null;
+      const rows = sorted ? brushRows(this.packed, sorted, plan) : { inside: last.raw.selected, finite: last.raw.baseline };
+      const side = smallerSideOf(rows.finite ? rows.inside / rows.finite : 0);
+      plan = { ...plan, countOnly: side };
+      if (this.engine.visitsRanges && sorted) plan = { ...plan, ranges: brushRanges(this.packed, sorted, plan, side) };
+      how = 'brush';
+    } else if (d && d !== 'same') {
+      // a filter toggled: count only the rows of the options that changed
+      delta = d;
+      const filters = query.filters.map((f, p) => (p === d.param ? d.options : f));
+      plan = compilePlan(this.sweep, this.layout, { ...query, filters }, stats, { tableUnitBits: this.engine.tableUnitBits }).plan;
+      how = 'delta';
+    }
     const t0 = performance.now();
-    let counts = await this.engine.run(plan);
+    const counts = await this.engine.run(plan);
     const engineMs = performance.now() - t0;
-    if (this.incremental) counts = this.brushCache.complete(query, plan, counts, full);
-    if (plan.countOnly >= 0) this.brushQueries++;
-    if (plan.ranges) this.rangeQueries++;
-    const raw = marginalize(this.sweep.rows, plan, shape, counts);
-    this.last = { key, raw };
-    this.scheduleCube(query, stats);
+    const m = marginalize(this.sweep.rows, plan, shape, counts);
+    let raw = m;
+    if (how === 'brush' && last && plan.countOnly !== -1) {
+      raw = completeBrush(last.raw, plan.countOnly, plan.ranges !== null, m);
+      this.brushQueries++;
+      if (plan.ranges) this.rangeQueries++;
+    } else if (how === 'delta' && last && delta) {
+      raw = applyDelta(last.raw, m, delta.sign);
+      this.deltaQueries++;
+    }
+    this.last = { key, query, raw };
+    if (how !== 'brush') this.scheduleCube(query, stats);
     return new LazyQueryResult(query, stats, raw, Answer.of(this.sweep, query, stats, raw), engineMs);
   }
 }
