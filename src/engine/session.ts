@@ -14,6 +14,7 @@ import { toAggregateJson, type AggregateJson } from './output.js';
 import { Answer } from './answer.js';
 import { applyDelta, baselineKey, completeBrush, filterDelta, smallerSideOf, type FilterDelta, type LastAnswer } from './brush-cache.js';
 import { BrushCube, cubeKey, makeCubeSpec } from './cube.js';
+import { PackedValues, valuesOf, withoutColumns, type RowValues } from './row-values.js';
 import type { Engine, Field, KernelPlan, MetricStats, PackedSweep, QuerySpec, RawAggregates, RowSort, RowSortBy, RowsAnswer, RowsQuery } from './types.js';
 
 export interface QueryResult {
@@ -142,11 +143,50 @@ export class Session {
   private idleWaiters: (() => void)[] = [];
 
   private constructor(
-    readonly sweep: Sweep,
+    private current: Sweep,
     readonly layout: PackLayout,
     readonly packed: PackedSweep,
     readonly engine: Engine,
   ) {}
+
+  /** The sweep: names, labels and roles, and its per-training columns until `releaseColumns`. */
+  get sweep(): Sweep {
+    return this.current;
+  }
+
+  private released: PackedValues | null = null;
+
+  /** Single trainings' values by file row, for the views: the sweep's columns, or the packed copy once they are released. */
+  get values(): RowValues {
+    return valuesOf(this.current);
+  }
+
+  /**
+   * Lets go of the sweep's per-training columns (the page calls this once the
+   * sweep is on the engine): single trainings are read from the packed copy
+   * from then on (row-values.ts). Queries never read the columns.
+   */
+  releaseColumns(): RowValues {
+    if (!this.released) {
+      const numbers = this.current.params.map((p) => (p.kind === 'numeric' && p.values ? p.values : null));
+      this.released = new PackedValues(this.layout, this.packed, numbers);
+      this.current = withoutColumns(this.current, this.released);
+    }
+    return this.released;
+  }
+
+  /**
+   * Bytes held per training in all: the engine's (bytesPerTraining) and the
+   * sweep's columns, or, once released, the inverse permutation and the
+   * numbers of numeric parameters (a replicate column's ids go with the columns).
+   */
+  get residentBytesPerTraining(): number {
+    const sweep = this.current;
+    if (this.released) return this.bytesPerTraining + this.released.bytesPerTraining;
+    const replicate = sweep.replicate ? 4 : 0;
+    const columns = sweep.params.reduce((s, p) => s + 1 + (p.values ? 4 : 0), 0) + 4 * sweep.metrics.length;
+    return this.bytesPerTraining + columns + replicate;
+  }
 
   /** Validates, packs and loads a sweep onto an engine. */
   static async open(sweep: Sweep, engine: Engine, unitBits = DEFAULT_UNIT_BITS): Promise<Session> {

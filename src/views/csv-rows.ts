@@ -1,12 +1,13 @@
 /**
  * CSV of chosen rows of a sweep (the table's export): labels and values come
- * from the loaded table by row id.
+ * from the sweep's trainings by row id (valuesOf: the packed copy in the page).
  */
 
 import { formatFloat32 } from '../io/table.js';
 import { csvField } from '../io/csv.js';
 import { MISSING_LABEL } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
+import { valuesOf } from '../engine/row-values.js';
 
 /**
  * The given rows of a sweep as CSV, in chunks of `chunkRows` rows (the first
@@ -19,14 +20,13 @@ export function* toCsv(sweep: Sweep, rows: ArrayLike<number>, chunkRows = 8192):
   const names = [...sweep.params.map((p) => p.name), ...sweep.metrics.map((m) => m.name)];
   yield names.map(csvField).join(',') + '\n';
   if (names.length === 0) return;
-  type Column = { labels: string[]; codes: Uint8Array } | { values: Float32Array };
+  const values = valuesOf(sweep);
+  type Column = { labels: string[]; param: number } | { number: (id: number) => number };
   const columns: Column[] = [
-    ...sweep.params.map((p): Column =>
-      p.kind === 'numeric' && p.values
-        ? { values: p.values }
-        : { labels: p.labels.map((l) => (l === MISSING_LABEL ? '' : csvField(l))), codes: p.codes },
+    ...sweep.params.map((p, i): Column =>
+      values.hasNumbers(i) ? { number: (id) => values.numeric(i, id) } : { labels: p.labels.map((l) => (l === MISSING_LABEL ? '' : csvField(l))), param: i },
     ),
-    ...sweep.metrics.map((m): Column => ({ values: m.values })),
+    ...sweep.metrics.map((_, m): Column => ({ number: (id) => values.metric(m, id) })),
   ];
   const n = rows.length;
   const step = Math.max(1, Math.floor(chunkRows));
@@ -38,7 +38,7 @@ export function* toCsv(sweep: Sweep, rows: ArrayLike<number>, chunkRows = 8192):
       const i = rows[k];
       for (let c = 0; c < columns.length; c++) {
         const col = columns[c];
-        cells[c] = 'values' in col ? formatFloat32(col.values[i]) : col.labels[col.codes[i]];
+        cells[c] = 'number' in col ? formatFloat32(col.number(i)) : col.labels[values.code(col.param, i)];
       }
       lines[k - r0] = cells.join(',');
     }

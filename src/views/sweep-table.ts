@@ -24,6 +24,7 @@ import type { RowCursor, RowNeed, RowSortBy } from '../engine/types.js';
 import { MISSING_LABEL, formatNumber } from '../model/binning.js';
 import type { Sweep } from '../model/sweep.js';
 import { toCsv } from './csv-rows.js';
+import { valuesOf } from '../engine/row-values.js';
 import { emptyNotice, emptyStyles } from './shared/empty.js';
 import { exportFile } from './shared/export.js';
 import { textWidth } from './shared/measure.js';
@@ -317,39 +318,41 @@ export class SweepTable extends DeferredView {
       { key: '#', title: '#', width: 76, align: 'right', cell: () => '' },
       { key: 'row', title: 'row', width: 84, align: 'right', cell: (r) => String(r) },
     ];
+    const read = valuesOf(sweep);
     const metricOrder = [m, ...sweep.metrics.map((_, i) => i).filter((i) => i !== m)];
     for (const i of metricOrder) {
-      const values = sweep.metrics[i].values;
       const name = sweep.metrics[i].name;
       cols.push({
         key: name,
         title: name,
         width: Math.max(90, headWidth(name)),
         align: 'right',
-        cell: (r) => formatCell(values[r]),
+        cell: (r) => formatCell(read.metric(i, r)),
         sortBy: { metric: name },
       });
     }
-    for (const p of sweep.params) {
-      if (p.kind === 'numeric' && p.values) {
-        const values = p.values;
+    for (const [pi, p] of sweep.params.entries()) {
+      if (read.hasNumbers(pi)) {
         cols.push({
           key: p.name,
           title: p.name,
           width: Math.max(80, headWidth(p.name)),
           align: 'right',
-          cell: (r) => formatCell(values[r]),
+          cell: (r) => formatCell(read.numeric(pi, r)),
           sortBy: { param: p.name },
         });
       } else {
-        const { labels, codes } = p;
+        const { labels } = p;
         cols.push({
           key: p.name,
           title: p.name,
           // The header and the widest of the first labels, measured in the table's font; very long labels are cut.
           width: Math.min(220, Math.max(64, headWidth(p.name), ...p.labels.slice(0, 64).map((l) => textWidth(l, 12) + 16))),
           align: 'left',
-          cell: (r) => (labels[codes[r]] === MISSING_LABEL ? '–' : labels[codes[r]]),
+          cell: (r) => {
+            const label = labels[read.code(pi, r)];
+            return label === MISSING_LABEL ? '–' : label;
+          },
           sortBy: { param: p.name },
         });
       }

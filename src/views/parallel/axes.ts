@@ -18,6 +18,7 @@ import { own } from '../../model/dict.js';
 import type { Sweep } from '../../model/sweep.js';
 import { logTicks, niceTicks } from '../shared/scale.js';
 import { hash01 } from '../../engine/sample.js';
+import { valuesOf } from '../../engine/row-values.js';
 import type { MetricStats } from '../../engine/types.js';
 import { BLOCK_ROWS, drive, type RowSteps } from '../shared/tasks.js';
 
@@ -157,20 +158,19 @@ export function* numericRangesSteps(sweep: Sweep): RowSteps<(NumericRange | null
       : null,
   );
   const n = sweep.rows;
+  const read = valuesOf(sweep);
   for (let p = 0; p < out.length; p++) {
     const r = out[p];
     if (!r) continue;
-    const values = sweep.params[p].values as Float32Array;
-    const codes = sweep.params[p].codes;
     const { binLo, binHi } = r;
     let min = Infinity;
     let max = -Infinity;
     for (let r0 = 0; r0 < n; r0 += BLOCK_ROWS * 4) {
       const r1 = Math.min(n, r0 + BLOCK_ROWS * 4);
       for (let i = r0; i < r1; i++) {
-        const v = values[i];
+        const v = read.numeric(p, i);
         if (v !== v) continue;
-        const c = codes[i];
+        const c = read.code(p, i);
         if (v < binLo[c]) binLo[c] = v;
         if (v > binHi[c]) binHi[c] = v;
         if (v < min) min = v;

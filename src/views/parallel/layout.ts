@@ -14,6 +14,7 @@
  */
 
 import { shownValue } from '../../engine/formulas.js';
+import { valuesOf } from '../../engine/row-values.js';
 import type { MetricStats } from '../../engine/types.js';
 import type { Sweep } from '../../model/sweep.js';
 import { BLOCK_ROWS, type RowSteps } from '../shared/tasks.js';
@@ -69,14 +70,14 @@ export interface LinesInput {
 export function* linesSteps(input: LinesInput): RowSteps<Lines> {
   const { sweep, key, axes, metric, stats, normalize, seed, rows } = input;
   const n = rows.length;
-  const groupCodes = sweep.group >= 0 ? sweep.params[sweep.group].codes : null;
+  const read = valuesOf(sweep);
+  const group = sweep.group;
   const groups = new Uint8Array(n);
-  if (groupCodes) for (let k = 0; k < n; k++) groups[k] = groupCodes[rows[k]];
-  const values = sweep.metrics[metric].values;
+  if (group >= 0) for (let k = 0; k < n; k++) groups[k] = read.code(group, rows[k]);
   /** The shown value of a row's metric: normalized per group (by the answer's statistics) or raw. */
-  const shownOf = (row: number): number => {
-    const g = groupCodes === null ? 0 : groupCodes[row];
-    return shownValue(values[row], stats.min[g], stats.max[g], normalize);
+  const shownOf = (k: number): number => {
+    const g = groups[k];
+    return shownValue(read.metric(metric, rows[k]), stats.min[g], stats.max[g], normalize);
   };
   const y = new Map<string, Uint16Array>();
   for (let d = 0; d < axes.length; d++) {
@@ -86,14 +87,12 @@ export function* linesSteps(input: LinesInput): RowSteps<Lines> {
     for (let k0 = 0; k0 < n; k0 += BLOCK_ROWS) {
       const k1 = Math.min(n, k0 + BLOCK_ROWS);
       if (a.kind === 'categorical') {
-        const codes = sweep.params[a.param].codes;
         const K = Math.max(1, a.labels.length);
-        for (let k = k0; k < k1; k++) out[k] = quantize(categoricalPosition(codes[rows[k]], K, dimSeed, rows[k]));
+        for (let k = k0; k < k1; k++) out[k] = quantize(categoricalPosition(read.code(a.param, rows[k]), K, dimSeed, rows[k]));
       } else if (a.kind === 'numeric') {
-        const vals = sweep.params[a.param].values as Float32Array;
-        for (let k = k0; k < k1; k++) out[k] = quantize(numericPosition(a, vals[rows[k]]));
+        for (let k = k0; k < k1; k++) out[k] = quantize(numericPosition(a, read.numeric(a.param, rows[k])));
       } else {
-        for (let k = k0; k < k1; k++) out[k] = quantize(axisPosition(a, shownOf(rows[k])));
+        for (let k = k0; k < k1; k++) out[k] = quantize(axisPosition(a, shownOf(k)));
       }
       yield (d + k1 / Math.max(1, n)) / axes.length;
     }
