@@ -11,59 +11,12 @@
  * the brush moves, default 6).
  */
 
-import type { Page } from 'puppeteer-core';
 import { launchChromium, openAppPage, PAGE_SERVER_CONFIG, startDevServer } from '../tests/browser/harness.js';
-import { percentile } from './timing.js';
+import { dragBrush, settle } from './drag.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 10_000_000);
 const engineChoice = process.env.BENCH_ENGINE ?? 'cpu';
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
-
-interface Probe {
-  tasks: { start: number; ms: number }[];
-  frames: number[];
-  queries: number;
-}
-
-declare global {
-  interface Window {
-    __probe?: Probe;
-  }
-}
-
-/** Starts counting long tasks and frame gaps on the page. */
-async function startProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const probe: Probe = { tasks: [], frames: [], queries: 0 };
-    window.__probe = probe;
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) probe.tasks.push({ start: e.startTime, ms: e.duration });
-    }).observe({ type: 'longtask' });
-    let last = performance.now();
-    let shown = window.sweepscope.lastResult;
-    const tick = (t: number): void => {
-      probe.frames.push(t - last);
-      last = t;
-      const now = window.sweepscope.lastResult;
-      if (now !== shown) probe.queries++;
-      shown = now;
-      if (window.__probe === probe) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-}
-
-async function stopProbe(page: Page): Promise<Probe> {
-  return page.evaluate(() => {
-    const p = window.__probe!;
-    window.__probe = undefined;
-    return p;
-  });
-}
-
-async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('#explorer')?.getAttribute('data-busy') === 'false', { timeout: 600_000 });
-}
 
 const server = await startDevServer(PAGE_SERVER_CONFIG);
 const chromium = await launchChromium();
@@ -94,51 +47,17 @@ try {
   console.log(`engine: ${engine.kind}${engine.adapter ? ` (${engine.adapter})` : ''}${engine.reason ? ` — ${engine.reason}` : ''}`);
   if (/swiftshader/i.test(engine.adapter ?? '')) console.log('  [SwiftShader: CPU emulation of a GPU; its figures are NOT a GPU speed]');
 
-  // The histogram's plot area, in the middle of the screen.
-  const g = await page.evaluate(() => {
-    const svg = document.querySelector('sweep-histogram')!.shadowRoot!.querySelector('svg.plot') as SVGSVGElement;
-    svg.scrollIntoView({ block: 'center' });
-    const box = svg.getBoundingClientRect();
-    const n = (k: string): number => Number(svg.dataset[k]);
-    return { left: box.left + n('left'), right: box.left + n('right'), y: box.top + (n('top') + n('bottom')) / 2 };
-  });
-  const at = (f: number): number => g.left + f * (g.right - g.left);
-  await page.mouse.move(at(0.55), g.y);
-  await page.mouse.down();
-  await page.mouse.move(at(0.75), g.y, { steps: 5 });
-  await page.mouse.up();
-  await settle(page);
-
   // Drag the brush to and fro for `seconds`, a mouse event every ~16 ms (as a hand would).
-  const results0 = await page.evaluate(() => performance.now());
-  await startProbe(page);
-  const started = performance.now();
-  let moves = 0;
-  await page.mouse.move(at(0.65), g.y);
-  await page.mouse.down();
-  while (performance.now() - started < seconds * 1000) {
-    const phase = ((performance.now() - started) / 3000) * 2 * Math.PI;
-    await page.mouse.move(at(0.65 + 0.25 * Math.sin(phase)), g.y);
-    moves++;
-    await new Promise((r) => setTimeout(r, 16));
-  }
-  await page.mouse.up();
-  const dragMs = performance.now() - started;
-  await settle(page);
-  const probe = await stopProbe(page);
-  const results1 = await page.evaluate(() => performance.now());
-  const brush = await page.evaluate(() => window.sweepscope.state.range);
-  const long = probe.tasks.map((t) => t.ms);
+  const d = await dragBrush(page, seconds);
+  const long = d.longTasks;
   console.log(
-    `brushing for ${(dragMs / 1000).toFixed(1)} s (${moves} mouse moves), final brush ${brush ? brush.map((v) => v.toFixed(3)).join('–') : 'none'}:`,
+    `brushing for ${d.seconds.toFixed(1)} s (${d.moves} mouse moves), final brush ${d.finalBrush ? d.finalBrush.map((v) => v.toFixed(3)).join('–') : 'none'}:`,
   );
   console.log(
     `  main-thread tasks over 50 ms: ${long.length}${long.length ? ` (max ${Math.max(...long).toFixed(0)} ms; ${long.map((x) => x.toFixed(0)).join(', ')})` : ''}`,
   );
-  console.log(
-    `  frame gaps: p50 ${percentile(probe.frames, 0.5).toFixed(1)} ms, p95 ${percentile(probe.frames, 0.95).toFixed(1)} ms, max ${Math.max(...probe.frames).toFixed(0)} ms over ${((results1 - results0) / 1000).toFixed(1)} s`,
-  );
-  console.log(`  views updated ${probe.queries} times (${(probe.queries / (dragMs / 1000)).toFixed(1)} a second)`);
+  console.log(`  frame gaps: p50 ${d.frameGapMs.p50.toFixed(1)} ms, p95 ${d.frameGapMs.p95.toFixed(1)} ms, max ${d.frameGapMs.max.toFixed(0)} ms`);
+  console.log(`  views updated ${d.viewUpdates} times (${d.viewUpdatesPerSecond.toFixed(1)} a second)`);
   console.log(`  console errors: ${log.errors.length}`);
   console.log('(2-core shared machines are noisy; run it on the machine you care about.)');
 } finally {

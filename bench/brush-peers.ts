@@ -42,12 +42,11 @@
  * not of rows scanned. Writes bench/results-peers.json (after every size).
  */
 
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { generateNwsSweep } from '../src/synth/nws.js';
 import { Session, packSweep } from '../src/engine/session.js';
 import { createNodeWorkerEngine } from '../src/engine/node-workers.js';
@@ -57,6 +56,9 @@ import { DEFAULT_BINS } from '../src/engine/resolve.js';
 import type { Engine, QuerySpec } from '../src/engine/types.js';
 import type { Sweep } from '../src/model/sweep.js';
 import { percentile } from './timing.js';
+import { countsDifference, emptyCounts, shapeOf, type Counts, type Shape } from '../src/bench/workload.js';
+import { countsOfRows, countsOfUnion, stepSql, toggleSql, unionSql } from './peers/sql.js';
+import { loadDuck } from './peers/duckdb.js';
 
 const require = createRequire(import.meta.url);
 const RESULTS = fileURLToPath(new URL('./results-peers.json', import.meta.url));
@@ -98,70 +100,15 @@ const TOGGLE_KEEP = ['adam', 'rmsprop'];
 // options concatenated by parameter, pairs a < b row-major by a's option,
 // histogram [group][bin].
 
-interface Counts {
-  selected: number;
-  option: Uint32Array;
-  pair: Uint32Array;
-  hist: Uint32Array;
-}
-
-interface Shape {
-  P: number;
-  card: number[];
-  optOff: number[];
-  /** Per pair index k (a < b in order), its first cell. */
-  pairOff: number[];
-  pairA: number[];
-  pairB: number[];
-  options: number;
-  cells: number;
-  groups: number;
-}
-
-function shapeOf(sweep: Sweep): Shape {
-  const card = sweep.params.map((p) => p.labels.length);
-  const P = card.length;
-  const optOff: number[] = [];
-  let off = 0;
-  for (let p = 0; p < P; p++) {
-    optOff.push(off);
-    off += card[p];
-  }
-  const options = off;
-  const pairOff: number[] = [];
-  const pairA: number[] = [];
-  const pairB: number[] = [];
-  off = 0;
-  for (let a = 0; a < P; a++)
-    for (let b = a + 1; b < P; b++) {
-      pairOff.push(off);
-      pairA.push(a);
-      pairB.push(b);
-      off += card[a] * card[b];
-    }
-  return { P, card, optOff, pairOff, pairA, pairB, options, cells: off, groups: card[sweep.group] };
-}
-
-const emptyCounts = (sh: Shape): Counts => ({
-  selected: 0,
-  option: new Uint32Array(sh.options),
-  pair: new Uint32Array(sh.cells),
-  hist: new Uint32Array(sh.groups * BINS),
-});
-
-function firstDifference(what: string, a: Uint32Array, b: Uint32Array): string | null {
-  if (a.length !== b.length) return `${what}: ${a.length} cells against ${b.length}`;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `${what}[${i}]: ${a[i]} against ${b[i]}`;
-  return null;
-}
+const shapeOfSweep = (sweep: Sweep): Shape =>
+  shapeOf(
+    sweep.params.map((p) => p.labels.length),
+    sweep.group,
+  );
 
 /** Aborts unless `got` equals sweepscope's `want` cell for cell. */
 function checkEqual(who: string, where: string, got: Counts, want: Counts): void {
-  const problem =
-    (got.selected !== want.selected ? `selected: ${got.selected} against ${want.selected}` : null) ??
-    firstDifference('option count', got.option, want.option) ??
-    firstDifference('pair cell', got.pair, want.pair) ??
-    firstDifference('histogram cell', got.hist, want.hist);
+  const problem = countsDifference(got, want);
   if (problem) {
     console.error(`\nABORTED: ${who} disagrees with sweepscope at ${where} (${problem}); the comparison would not be of the same answer.`);
     process.exit(1);
@@ -405,156 +352,6 @@ function jsToggle(sh: Shape, cols: Columns, lo: number, hi: number, filterParam:
 }
 
 // ---------------------------------------------------------------------------
-// DuckDB
-
-/** Shortest decimal of an f32 value: DuckDB reads it back as exactly that REAL. */
-const real = (v: number): string => `CAST('${Math.fround(v)}' AS REAL)`;
-
-/** The 79 sets of a step, in the explorer's order: 12 parameters, 66 pairs a < b, then (p0, bin) for the histogram. */
-function setList(P: number): string[][] {
-  const sets: string[][] = [];
-  for (let a = 0; a < P; a++) sets.push([`p${a}`]);
-  for (let a = 0; a < P; a++) for (let b = a + 1; b < P; b++) sets.push([`p${a}`, `p${b}`]);
-  sets.push(['p0', 'bin']);
-  return sets;
-}
-
-const groupingSets = (P: number): string => setList(P).map((s) => `(${s.join(', ')})`).join(', ');
-
-function stepSql(P: number, lo: number, hi: number): string {
-  const cols = Array.from({ length: P }, (_, p) => `p${p}`).join(', ');
-  return `SELECT ${cols}, bin, count(*) AS n FROM t WHERE x BETWEEN ${real(lo)} AND ${real(hi)} GROUP BY GROUPING SETS (${groupingSets(P)})`;
-}
-
-/** The same answer as 79 GROUP BYs over the brushed rows, materialized once (DuckDB runs GROUPING SETS of this many sets slowly). */
-function unionSql(P: number, lo: number, hi: number): string {
-  const cols = Array.from({ length: P }, (_, p) => `p${p}`).join(', ');
-  const parts = setList(P).map((cs, k) => `SELECT ${k} AS s, ${cs[0]} AS c0, ${cs[1] ?? 'NULL::UTINYINT'} AS c1, count(*) AS n FROM f GROUP BY ${cs.join(', ')}`);
-  return `WITH f AS MATERIALIZED (SELECT ${cols}, bin FROM t WHERE x BETWEEN ${real(lo)} AND ${real(hi)}) ${parts.join(' UNION ALL ')}`;
-}
-
-/** unionSql's rows (set, c0, c1, count) in the explorer's layout. */
-function countsOfUnion(sh: Shape, rows: DuckDBValue[][]): Counts {
-  const out = emptyCounts(sh);
-  const P = sh.P;
-  const pairs = sh.pairA.length;
-  for (const row of rows) {
-    const k = code(row[0]) ?? -1;
-    const c0 = code(row[1]) ?? 0;
-    const c1 = code(row[2]) ?? 0;
-    const n = code(row[3]) ?? 0;
-    if (k < 0) throw new Error('a row without its set');
-    if (k < P) {
-      out.option[sh.optOff[k] + c0] += n;
-      if (k === 0) out.selected += n;
-    } else if (k < P + pairs) out.pair[sh.pairOff[k - P] + c0 * sh.card[sh.pairB[k - P]] + c1] += n;
-    else out.hist[c0 * BINS + c1] += n;
-  }
-  return out;
-}
-
-function toggleSql(P: number, lo: number, hi: number, filter: string | null): string {
-  const cols = Array.from({ length: P }, (_, p) => `p${p}`).join(', ');
-  return `SELECT ${cols}, bin, count(*) AS nb, count(*) FILTER (WHERE x BETWEEN ${real(lo)} AND ${real(hi)}) AS ns FROM t WHERE x IS NOT NULL${filter ? ` AND ${filter}` : ''} GROUP BY GROUPING SETS (${groupingSets(P)})`;
-}
-
-function code(v: DuckDBValue): number | null {
-  if (v === null) return null;
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  throw new Error(`DuckDB returned ${String(v)} where a code or count was expected`);
-}
-
-/** A GROUPING SETS result (p0..p(P-1), bin, count columns…) in the explorer's layout; `countColumn` picks the count. */
-function countsOfRows(sh: Shape, rows: DuckDBValue[][], countColumn: number): Counts {
-  const out = emptyCounts(sh);
-  const P = sh.P;
-  const pairIndex = new Map<number, number>();
-  for (let k = 0; k < sh.pairA.length; k++) pairIndex.set(sh.pairA[k] * P + sh.pairB[k], k);
-  for (const row of rows) {
-    const n = code(row[P + 1 + countColumn]) ?? 0;
-    const bin = code(row[P]);
-    const set: number[] = [];
-    for (let p = 0; p < P; p++) if (row[p] !== null) set.push(p);
-    const cs = set.map((p) => code(row[p]) ?? 0);
-    if (bin !== null) {
-      out.hist[cs[0] * BINS + bin] += n;
-    } else if (set.length === 1) {
-      out.option[sh.optOff[set[0]] + cs[0]] += n;
-      if (set[0] === 0) out.selected += n;
-    } else if (set.length === 2) {
-      const k = pairIndex.get(set[0] * P + set[1]);
-      if (k === undefined) throw new Error(`unexpected grouping set (${set.join(', ')})`);
-      out.pair[sh.pairOff[k] + cs[0] * sh.card[set[1]] + cs[1]] += n;
-    } else throw new Error(`unexpected grouping set of ${set.length} columns`);
-  }
-  return out;
-}
-
-interface DuckLoad {
-  db: DuckDBInstance;
-  conn: DuckDBConnection;
-  writeCsvMs: number;
-  readCsvMs: number;
-}
-
-async function loadDuck(cols: Columns, P: number): Promise<DuckLoad> {
-  const dir = mkdtempSync(join(tmpdir(), 'sweepscope-peers-'));
-  const file = join(dir, 'sweep.csv');
-  try {
-    let t0 = performance.now();
-    const fd = openSync(file, 'w');
-    const n = cols.x.length;
-    const CHUNK = 65536;
-    // codes are < 100: written digit by digit; the two floats by their shortest decimal
-    const buf = Buffer.allocUnsafe(CHUNK * (3 * (P + 2) + 64));
-    for (let start = 0; start < n; start += CHUNK) {
-      const end = Math.min(n, start + CHUNK);
-      let o = 0;
-      const int = (v: number): void => {
-        if (v >= 10) buf[o++] = 48 + Math.floor(v / 10);
-        buf[o++] = 48 + (v % 10);
-        buf[o++] = 44; // ,
-      };
-      for (let i = start; i < end; i++) {
-        for (let p = 0; p < P; p++) int(cols.codes[p][i]);
-        int(cols.group[i]);
-        const x = cols.x[i];
-        if (x === x) {
-          o += buf.write(`${cols.accuracy[i]},${x},`, o, 'latin1');
-          int(cols.bin[i]);
-          buf[o - 1] = 10; // the last comma becomes the line's end
-        } else {
-          o += buf.write(',,\n', o, 'latin1');
-        }
-      }
-      writeSync(fd, buf, 0, o);
-    }
-    closeSync(fd);
-    const writeCsvMs = performance.now() - t0;
-    const db = await DuckDBInstance.create(':memory:');
-    const conn = await db.connect();
-    await conn.run('SET threads=2');
-    const columns = [
-      ...Array.from({ length: P }, (_, p) => `'p${p}': 'UTINYINT'`),
-      `'g': 'UTINYINT'`,
-      `'accuracy': 'REAL'`,
-      `'x': 'REAL'`,
-      `'bin': 'UTINYINT'`,
-    ].join(', ');
-    t0 = performance.now();
-    await conn.run(`CREATE TABLE t AS SELECT * FROM read_csv('${file.replace(/'/g, "''")}', header = false, delim = ',', columns = {${columns}})`);
-    const readCsvMs = performance.now() - t0;
-    const count = await conn.runAndReadAll('SELECT count(*) FROM t');
-    const loaded = code(count.getRows()[0][0]);
-    if (loaded !== n) throw new Error(`DuckDB loaded ${loaded} rows of ${n}`);
-    return { db, conn, writeCsvMs, readCsvMs };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-// ---------------------------------------------------------------------------
 
 interface SizeResult {
   rows: number;
@@ -587,7 +384,7 @@ async function runSize(rows: number, duckVersion: string): Promise<SizeResult> {
   const prepared = packSweep(sweep);
   const packSeconds = (performance.now() - t0) / 1000;
   const cols = columnsOf(sweep);
-  const sh = shapeOf(sweep);
+  const sh = shapeOfSweep(sweep);
   console.log(`generated in ${generateSeconds.toFixed(1)} s, packed in ${packSeconds.toFixed(1)} s; ${cols.missing} trainings without an accuracy`);
 
   const engines: Row[] = [];
@@ -665,7 +462,7 @@ async function runSize(rows: number, duckVersion: string): Promise<SizeResult> {
 
   // DuckDB
   const P = sh.P;
-  const load = await loadDuck(cols, P);
+  const load = await loadDuck(cols, P, 2);
   console.log(`DuckDB ${duckVersion}: CSV written in ${(load.writeCsvMs / 1000).toFixed(1)} s, read_csv into the table in ${(load.readCsvMs / 1000).toFixed(1)} s (not counted in the steps)`);
   try {
     const { conn } = load;

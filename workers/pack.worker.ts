@@ -1,7 +1,10 @@
 /// <reference lib="webworker" />
-// Browser worker that packs a sweep's codes and sorts its rows (Session's
-// packSweep), so that millions of rows never hold the page's main thread.
+// Browser worker that packs a sweep's codes and sorts its rows, so that
+// millions of rows never hold the page's main thread: all of it (Session's
+// packSweep, `pack`), or one worker's part of the parallel packing
+// (pack-parallel.ts, `runPackStep`), on shared memory.
 import { expose, transfer } from 'comlink';
+import { packStepApi, type PackResult } from '../src/engine/pack-parallel.js';
 import { packSweep } from '../src/engine/session.js';
 import type { Sweep } from '../src/model/sweep.js';
 
@@ -13,7 +16,8 @@ function transferable(arrays: readonly ArrayBufferView[]): ArrayBuffer[] {
 }
 
 export const packApi = {
-  pack(sweep: Sweep, unitBits: number): ReturnType<typeof packSweep> {
+  ...packStepApi,
+  pack(sweep: Sweep, unitBits: number): PackResult {
     const r = packSweep(sweep, unitBits);
     const { codes, metrics, order, perm } = r.packed;
     return transfer(r, transferable([codes, ...metrics, perm, ...(order ? [order.groupStart, order.finiteEnd] : [])]));

@@ -45,6 +45,38 @@ export interface SweepSummary {
   bytesPerTraining: number;
 }
 
+/** How the last load went (benchmarks read it; the page shows the generation time in its status line). */
+export interface LoadTimings {
+  /** 'generate': the synthetic sweep generated in workers; 'read': a file read and parsed. */
+  source: 'generate' | 'read';
+  /** Generating the sweep, or reading and parsing the file, ms. */
+  prepareMs: number;
+  /** Sorting and packing the codes for the engine (in a worker), ms. */
+  packMs: number;
+  /** Putting the packed sweep on the engine (to the workers' memory or the GPU's buffers), ms. */
+  uploadMs: number;
+  /** The new sweep's first query, until the page shows it, ms. */
+  firstQueryMs: number;
+}
+
+/** How the current sweep's queries were answered so far (the session's counters; for benchmarks and tests). */
+export interface QueryPaths {
+  /** Brush moves answered from the last answer: the smaller side counted, or the brush cube. */
+  brush: number;
+  /** Of those, the ones answered from the brush cube. */
+  cube: number;
+  /** Filter toggles answered as the last answer plus or minus the toggled options' rows. */
+  delta: number;
+}
+
+/** The time of the last `query()`. */
+export interface QueryTiming {
+  /** From the call to the answer the views would draw (engine turn, engine, marginalizing), before the JSON is formatted, ms. */
+  answerMs: number;
+  /** The engine's own part, ms (0 for the very query answered last, returned as it was). */
+  engineMs: number;
+}
+
 export interface SweepscopeApi {
   /**
    * Resolves once the start-up sweep (`?rows=N&seed=S`) is generated, on the
@@ -74,6 +106,19 @@ export interface SweepscopeApi {
   readonly state: ViewState;
   /** The aggregates the views show now (the answer to `state`'s query), or null before the first. */
   readonly lastResult: AggregateJson | null;
+  /** How the last successful load went (generation or reading, packing, upload, first query), or null before one. */
+  readonly loadTimings: LoadTimings | null;
+  /** The last `query()`'s time without formatting its JSON (which the views never build), or null before one. */
+  readonly lastQueryTiming: QueryTiming | null;
+  /** How the current sweep's queries were answered so far (all zero before a sweep). */
+  readonly queryPaths: QueryPaths;
+  /**
+   * Resolves once the brush cube for the current filters is built (true), or
+   * when there is none to wait for (false: a small sweep, an engine without
+   * cube counting, or none asked yet). Brush moves under those filters are
+   * then answered from it.
+   */
+  cubeReady(): Promise<boolean>;
 }
 
 declare global {

@@ -38,7 +38,7 @@ import { checkLoadOptions, checkQuerySpec, oneLine } from './spec.js';
 import { pageView, type PageState, type ViewActions } from './view.js';
 import { AddressWriter, readViewState } from './url-state.js';
 import { DEFAULT_VIEW_STATE, VIEW_CHANGE, type ViewChangeEvent, type ViewState } from '../views/shared/view-state.js';
-import type { LoadSource, SweepscopeApi, SweepSummary } from './api.js';
+import type { LoadSource, LoadTimings, QueryPaths, QueryTiming, SweepscopeApi, SweepSummary } from './api.js';
 import { ROWS_NEED, ROWS_REQUEST, type RowsNeedEvent, type RowsRequestEvent } from '../views/shared/row-events.js';
 import { VIEW_NOTICE, type ViewNoticeEvent } from '../views/shared/export.js';
 // The views' type, bundled (SIL Open Font License): the same glyphs on every machine, no font request leaves the origin.
@@ -386,12 +386,15 @@ function summary(s: Session): SweepSummary {
 
 /** Shows a new sweep: its name and its trainings; its first query is the caller's. */
 function installSweep(s: Session, prepared: Prepared): void {
-  state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: `${prepared.detail}; ${s.bytesPerTraining} bytes a training on the engine` };
+  state.sweep = { name: prepared.name, rows: s.sweep.rows, detail: `${prepared.detail}; ${s.bytesPerTraining} bytes a training on the engine, ${s.residentBytesPerTraining} in all` };
   state.data = s.sweep;
 }
 
 /** Loads after the first start from the default view state: the address's state was for the start-up sweep. */
 let loadsDone = 0;
+/** What the API's `loadTimings` and `lastQueryTiming` report (api.ts). */
+let loadTimings: LoadTimings | null = null;
+let lastQueryTiming: QueryTiming | null = null;
 
 /**
  * The file on the page, to read again when the user changes a column's role:
@@ -434,7 +437,9 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
   update();
   try {
     const options = checkLoadOptions(rawOptions);
+    const tPrepare = performance.now();
     const prepared = await prepare(source, options);
+    const prepareMs = performance.now() - tPrepare;
     validateSweep(prepared.sweep);
     const read = prepared.sweep;
     if (state.combineReplicates && read.columns?.some((c) => c.role === 'replicate')) {
@@ -442,13 +447,18 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
       prepared.detail += `; ${prepared.sweep.notes?.at(-1) ?? ''}`;
     }
     setTask(`Sorting ${fmtInt(prepared.sweep.rows)} trainings for the engine…`);
+    const tPack = performance.now();
     const packed = await packInWorker(prepared.sweep);
+    const packMs = performance.now() - tPack;
     setTask(`Loading ${fmtInt(prepared.sweep.rows)} trainings onto the engine…`);
     const eng = await enginePromise;
+    let uploadMs = 0;
     const next = await exclusive(async () => {
       const old = session;
       try {
+        const tUpload = performance.now();
         session = await Session.fromPacked(prepared.sweep, packed, eng);
+        uploadMs = performance.now() - tUpload;
         // Queried from now on, in the same turn on the engine: no query reaches the sweep it replaced.
         coordinator.setTarget(session, mode === 'new' && loadsDone > 0 ? defaultState() : undefined);
       } catch (e) {
@@ -460,6 +470,8 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
       return session;
     });
     state.task = null;
+    // the engine's packed copy answers for single trainings from now on: the columns as read can go
+    next.releaseColumns();
     installSweep(next, prepared);
     if (mode === 'new')
       file =
@@ -470,7 +482,10 @@ async function loadNow(source: LoadSource, rawOptions: unknown, mode: LoadMode =
     const firstLoad = loadsDone++ === 0;
     if (!firstLoad) notice = null;
     renderNow();
-    if (!(await coordinator.show()) && coordinator.error !== null) {
+    const tFirst = performance.now();
+    const shownFirst = await coordinator.show();
+    loadTimings = { source: isFileSource(source) ? 'read' : 'generate', prepareMs, packMs, uploadMs, firstQueryMs: performance.now() - tFirst };
+    if (!shownFirst && coordinator.error !== null) {
       // The state (from the address, say) does not fit this sweep: say why, and show the default view.
       const why = coordinator.error;
       coordinator.state = defaultState();
@@ -659,9 +674,23 @@ const api: SweepscopeApi = {
   async query(spec: QuerySpec): Promise<AggregateJson> {
     const checked = checkQuerySpec(spec);
     await started;
+    const t0 = performance.now();
     const a = await coordinator.answer(checked);
     if (a === null) throw new Error('internal error: an automation query was dropped');
+    lastQueryTiming = { answerMs: performance.now() - t0, engineMs: a.result.engineMs };
     return a.result.json;
+  },
+  get loadTimings(): LoadTimings | null {
+    return loadTimings && { ...loadTimings };
+  },
+  get lastQueryTiming(): QueryTiming | null {
+    return lastQueryTiming && { ...lastQueryTiming };
+  },
+  get queryPaths(): QueryPaths {
+    return session ? { brush: session.brushQueries, cube: session.cubeQueries, delta: session.deltaQueries } : { brush: 0, cube: 0, delta: 0 };
+  },
+  cubeReady(): Promise<boolean> {
+    return session ? session.cubeReady() : Promise.resolve(false);
   },
 };
 window.sweepscope = api;
